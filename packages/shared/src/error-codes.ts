@@ -1,0 +1,64 @@
+/**
+ * Every `code` an auth-service error body can carry, with its HTTP status.
+ * This table is the single source: the named errors, the error-body schema,
+ * the error handler and the README's table all derive from it.
+ */
+export const errorCodes = {
+  VALIDATION_FAILED: {
+    statusCode: 400,
+    description:
+      'The request does not match its schema: a field is missing, null, of the wrong type or unknown, the body is not a JSON object, or a path parameter is malformed.',
+  },
+  INVALID_JSON: {
+    statusCode: 400,
+    description: 'The body is not well-formed JSON (or is empty while declared as JSON).',
+  },
+  INVALID_USERNAME: {
+    statusCode: 400,
+    description: 'The username breaks the username rules; the message says which.',
+  },
+  PASSWORD_POLICY: {
+    statusCode: 400,
+    description: 'The password breaks the password policy; the message says which rule.',
+  },
+  BAD_REQUEST: {
+    statusCode: 400,
+    description: 'Any other malformed request.',
+  },
+  NOT_FOUND: {
+    statusCode: 404,
+    description: 'No route answers this method and path.',
+  },
+  USER_NOT_FOUND: {
+    statusCode: 404,
+    description: 'No user has this id.',
+  },
+  USERNAME_TAKEN: {
+    statusCode: 409,
+    description: 'A user with the same canonical username (ignoring case and width) exists.',
+  },
+  PAYLOAD_TOO_LARGE: {
+    statusCode: 413,
+    description: 'The body is larger than 16 KiB.',
+  },
+  UNSUPPORTED_MEDIA_TYPE: {
+    statusCode: 415,
+    description: 'The body is not sent as application/json.',
+  },
+  INTERNAL_ERROR: {
+    statusCode: 500,
+    description: 'An unexpected fault; details are in the service log, never in the answer.',
+  },
+  DATABASE_UNAVAILABLE: {
+    statusCode: 503,
+    description: 'The database did not answer; retry later.',
+  },
+} as const satisfies Record<string, { statusCode: number; description: string }>
+
+export type ErrorCode = keyof typeof errorCodes
+
+export const ERROR_CODES = Object.keys(errorCodes) as ErrorCode[]
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(errorCodes, value)
+}

@@ -1,0 +1,16 @@
+import createError from '@fastify/error'
+import { type ErrorCode, errorCodes } from './error-codes.js'
+
+// The status comes from the code table, so an error and its documented status cannot drift.
+function defineError(code: ErrorCode, message: string) {
+  return createError(code, message, errorCodes[code].statusCode)
+}
+
+export const InvalidUsername = defineError('INVALID_USERNAME', 'Invalid username: %s')
+export const PasswordPolicyViolation = defineError('PASSWORD_POLICY', 'Password rejected: %s')
+export const UsernameTaken = defineError('USERNAME_TAKEN', 'Username is already taken')
+export const UserNotFound = defineError('USER_NOT_FOUND', 'No user has this id')
+export const DatabaseUnavailable = defineError(
+  'DATABASE_UNAVAILABLE',
+  'The database is not answering',
+)

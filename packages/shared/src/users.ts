@@ -1,0 +1,57 @@
+import { type Static, Type } from '@sinclair/typebox'
+import { errorResponses } from './error-response.js'
+
+export const USERNAME_RULES =
+  '3 to 32 characters after Unicode NFC normalization: letters (with their combining marks), digits, ".", "_" and "-", starting with a letter or digit. Case and width do not distinguish users: "Lorenzo", "lorenzo" and "Ｌｏｒｅｎｚｏ" are one user.'
+
+export const RegisterUserBody = Type.Object(
+  {
+    username: Type.String({ description: USERNAME_RULES }),
+    password: Type.String({
+      description:
+        'At least PASSWORD_MIN_LENGTH characters and at most 72 UTF-8 bytes; no U+0000; not the username; not a common password.',
+    }),
+  },
+  { additionalProperties: false },
+)
+export type RegisterUserBody = Static<typeof RegisterUserBody>
+
+export const UserView = Type.Object(
+  {
+    id: Type.String({ format: 'uuid', description: 'Opaque user id.' }),
+    username: Type.String({ description: 'The username as registered (NFC-normalized).' }),
+    createdAt: Type.String({ format: 'date-time' }),
+  },
+  { additionalProperties: false },
+)
+export type UserView = Static<typeof UserView>
+
+export const UserIdParams = Type.Object({
+  id: Type.String({ format: 'uuid', description: 'The id returned at registration.' }),
+})
+export type UserIdParams = Static<typeof UserIdParams>
+
+export const registerUserSchema = {
+  summary: 'Register a user',
+  body: RegisterUserBody,
+  response: {
+    201: UserView,
+    ...errorResponses(
+      'VALIDATION_FAILED',
+      'USERNAME_TAKEN',
+      'PAYLOAD_TOO_LARGE',
+      'UNSUPPORTED_MEDIA_TYPE',
+      'INTERNAL_ERROR',
+      'DATABASE_UNAVAILABLE',
+    ),
+  },
+} as const
+
+export const getUserSchema = {
+  summary: 'Look a user up by id',
+  params: UserIdParams,
+  response: {
+    200: UserView,
+    ...errorResponses('VALIDATION_FAILED', 'USER_NOT_FOUND', 'INTERNAL_ERROR', 'DATABASE_UNAVAILABLE'),
+  },
+} as const
