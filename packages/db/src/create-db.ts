@@ -1,0 +1,63 @@
+import { mkdirSync } from 'node:fs'
+import path from 'node:path'
+import knex, { type Knex } from 'knex'
+import { type DatabaseTarget, parseDatabaseUrl } from './database-url.js'
+
+export interface DbOptions {
+  /** Bound on waiting for a pooled connection, and on opening a new MySQL one. */
+  connectTimeoutMs?: number
+  /** Largest number of MySQL connections in the pool. */
+  poolMax?: number
+}
+
+export function createDb(url: string, options: DbOptions = {}): Knex {
+  return createDbFor(parseDatabaseUrl(url), options)
+}
+
+export function createDbFor(target: DatabaseTarget, options: DbOptions = {}): Knex {
+  if (target.dialect === 'sqlite' && target.filename !== ':memory:') {
+    mkdirSync(path.dirname(target.filename), { recursive: true })
+  }
+  return knex(knexConfigFor(target, options))
+}
+
+/** The Knex settings for a target: pool, time zone, character set, timeouts. */
+export function knexConfigFor(target: DatabaseTarget, options: DbOptions = {}): Knex.Config {
+  const connectTimeoutMs = options.connectTimeoutMs ?? 5000
+  if (target.dialect === 'sqlite') {
+    return {
+      client: 'better-sqlite3',
+      connection: { filename: target.filename },
+      useNullAsDefault: true,
+      acquireConnectionTimeout: connectTimeoutMs,
+      pool: {
+        // better-sqlite3 is synchronous: one connection, and WAL so readers
+        // in other processes (migrations, backups) do not block it.
+        min: 1,
+        max: 1,
+        afterCreate(connection: { pragma(sql: string): unknown }, done: (err: Error | null) => void) {
+          connection.pragma('journal_mode = WAL')
+          connection.pragma('busy_timeout = 5000')
+          connection.pragma('foreign_keys = ON')
+          done(null)
+        },
+      },
+    }
+  }
+  return {
+    client: 'mysql2',
+    connection: {
+      host: target.host,
+      port: target.port,
+      user: target.user,
+      password: target.password,
+      database: target.database,
+      charset: 'utf8mb4',
+      // Dates travel as UTC whatever the server's or the process's time zone.
+      timezone: 'Z',
+      connectTimeout: connectTimeoutMs,
+    },
+    acquireConnectionTimeout: connectTimeoutMs,
+    pool: { min: 0, max: options.poolMax ?? 10 },
+  }
+}

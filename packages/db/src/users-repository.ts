@@ -1,0 +1,64 @@
+import type { Knex } from 'knex'
+import { runQuery } from './database-error.js'
+
+/** A stored user, password hash included: never hand this to a serializer. */
+export interface UserRecord {
+  id: string
+  username: string
+  usernameCanonical: string
+  passwordHash: string
+  createdAt: Date
+}
+
+/** What may be shown of a user: no credentials. */
+export type UserProfile = Pick<UserRecord, 'id' | 'username' | 'createdAt'>
+
+interface UserRow {
+  id: string
+  username: string
+  username_canonical: string
+  password_hash: string
+  // MySQL gives a Date; SQLite keeps the milliseconds since the epoch.
+  created_at: Date | number
+}
+
+export async function insertUser(db: Knex, user: UserRecord): Promise<void> {
+  await runQuery(() =>
+    db<UserRow>('users').insert({
+      id: user.id,
+      username: user.username,
+      username_canonical: user.usernameCanonical,
+      password_hash: user.passwordHash,
+      created_at: user.createdAt,
+    }),
+  )
+}
+
+export async function findUserById(db: Knex, id: string): Promise<UserProfile | undefined> {
+  const row = await runQuery(() =>
+    db<UserRow>('users').select('id', 'username', 'created_at').where({ id }).first(),
+  )
+  return row === undefined
+    ? undefined
+    : { id: row.id, username: row.username, createdAt: new Date(row.created_at) }
+}
+
+export async function findUserByCanonicalName(
+  db: Knex,
+  usernameCanonical: string,
+): Promise<UserRecord | undefined> {
+  const row = await runQuery(() =>
+    db<UserRow>('users').where({ username_canonical: usernameCanonical }).first(),
+  )
+  return row === undefined ? undefined : toUserRecord(row)
+}
+
+function toUserRecord(row: UserRow): UserRecord {
+  return {
+    id: row.id,
+    username: row.username,
+    usernameCanonical: row.username_canonical,
+    passwordHash: row.password_hash,
+    createdAt: new Date(row.created_at),
+  }
+}

@@ -1,0 +1,66 @@
+import t from 'tap'
+import { DatabaseError } from '../src/database-error.js'
+import { isUniqueViolation } from '../src/dialect.js'
+import {
+  findUserByCanonicalName,
+  findUserById,
+  insertUser,
+  type UserRecord,
+} from '../src/users-repository.js'
+import { forEachDialect } from './with-test-db.js'
+
+const FAKE_HASH = '$2b$04$abcdefghijklmnopqrstuu5Kfc0Yl4wK8v0vPqDx5H9v8R2Wf8P9e'
+
+function aUser(overrides: Partial<UserRecord> = {}): UserRecord {
+  return {
+    id: '01900000-0000-7000-8000-000000000001',
+    username: 'Lorenzo',
+    usernameCanonical: 'lorenzo',
+    passwordHash: FAKE_HASH,
+    createdAt: new Date('2026-11-24T10:11:12.345Z'),
+    ...overrides,
+  }
+}
+
+t.test('a stored user is found by id and by canonical name, to the millisecond', async (t) => {
+  forEachDialect(t, async (t, db) => {
+    await insertUser(db, aUser())
+    t.same(await findUserById(db, aUser().id), {
+      id: aUser().id,
+      username: 'Lorenzo',
+      createdAt: new Date('2026-11-24T10:11:12.345Z'),
+    })
+    t.same(await findUserByCanonicalName(db, 'lorenzo'), aUser())
+    t.equal(await findUserById(db, '01900000-0000-7000-8000-00000000ffff'), undefined)
+    t.equal(await findUserByCanonicalName(db, 'Lorenzo'), undefined, 'no collation folds case')
+  })
+})
+
+t.test('unique-key violations are recognised on both dialects', async (t) => {
+  forEachDialect(t, async (t, db) => {
+    await insertUser(db, aUser())
+    const duplicateName = await insertUser(
+      db,
+      aUser({ id: '01900000-0000-7000-8000-000000000002' }),
+    ).catch((error: unknown) => error)
+    t.ok(isUniqueViolation(duplicateName), 'same canonical name')
+    const duplicateId = await insertUser(db, aUser({ usernameCanonical: 'other' })).catch(
+      (error: unknown) => error,
+    )
+    t.ok(isUniqueViolation(duplicateId), 'same id')
+    t.notOk(isUniqueViolation(new Error('boom')))
+  })
+})
+
+t.test('a failed query never carries bound values such as the hash', async (t) => {
+  forEachDialect(t, async (t, db) => {
+    await insertUser(db, aUser())
+    const error = await insertUser(db, aUser({ id: '01900000-0000-7000-8000-000000000003' })).catch(
+      (e: unknown) => e,
+    )
+    t.type(error, DatabaseError)
+    const everything = JSON.stringify(error, Object.getOwnPropertyNames(error))
+    t.notMatch(everything, FAKE_HASH)
+    t.notMatch(everything, /\$2b\$/)
+  })
+})

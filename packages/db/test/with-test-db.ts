@@ -1,0 +1,28 @@
+import type { Knex } from 'knex'
+import type { Test } from 'tap'
+import { createDb } from '../src/create-db.js'
+import { migrateToLatest } from '../src/migrate.js'
+import { type TestDialect, testDialects } from '../src/testing.js'
+
+/**
+ * Runs `body` once per dialect (SQLite, then MySQL when TEST_MYSQL_URL is set)
+ * against a fresh migrated database that is dropped when the subtest ends.
+ */
+export function forEachDialect(
+  t: Test,
+  body: (t: Test, db: Knex, dialect: TestDialect) => Promise<void>,
+  { migrate = true } = {},
+): void {
+  for (const dialect of testDialects()) {
+    t.test(dialect.dialect, { skip: dialect.skip }, async (t) => {
+      const database = await dialect.create()
+      const db = createDb(database.url)
+      t.teardown(async () => {
+        await db.destroy()
+        await database.drop()
+      })
+      if (migrate) await migrateToLatest(db)
+      await body(t, db, dialect)
+    })
+  }
+}
