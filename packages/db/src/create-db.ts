@@ -8,6 +8,8 @@ export interface DbOptions {
   connectTimeoutMs?: number
   /** Largest number of MySQL connections in the pool. */
   poolMax?: number
+  /** Where Knex's own warnings go instead of the console. */
+  log?: Knex.Logger
 }
 
 export function createDb(url: string, options: DbOptions = {}): Knex {
@@ -26,6 +28,7 @@ export function knexConfigFor(target: DatabaseTarget, options: DbOptions = {}): 
   const connectTimeoutMs = options.connectTimeoutMs ?? 5000
   if (target.dialect === 'sqlite') {
     return {
+      ...(options.log ? { log: options.log } : {}),
       client: 'better-sqlite3',
       connection: { filename: target.filename },
       useNullAsDefault: true,
@@ -35,7 +38,10 @@ export function knexConfigFor(target: DatabaseTarget, options: DbOptions = {}): 
         // in other processes (migrations, backups) do not block it.
         min: 1,
         max: 1,
-        afterCreate(connection: { pragma(sql: string): unknown }, done: (err: Error | null) => void) {
+        afterCreate(
+          connection: { pragma(sql: string): unknown },
+          done: (err: Error | null) => void,
+        ) {
           connection.pragma('journal_mode = WAL')
           connection.pragma('busy_timeout = 5000')
           connection.pragma('foreign_keys = ON')
@@ -45,6 +51,7 @@ export function knexConfigFor(target: DatabaseTarget, options: DbOptions = {}): 
     }
   }
   return {
+    ...(options.log ? { log: options.log } : {}),
     client: 'mysql2',
     connection: {
       host: target.host,

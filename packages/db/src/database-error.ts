@@ -12,7 +12,8 @@ export class DatabaseError extends Error {
   readonly unavailable: boolean
 
   constructor(driverError: unknown) {
-    const code = errorCodeOf(driverError) ?? (driverError instanceof Error ? driverError.name : undefined)
+    const code =
+      errorCodeOf(driverError) ?? (driverError instanceof Error ? driverError.name : undefined)
     super(`database query failed${code === undefined ? '' : ` (${code})`}`)
     this.code = code
     this.unavailable = isUnavailable(driverError)

@@ -19,7 +19,8 @@ export type DatabaseTarget =
 export function parseDatabaseUrl(url: string): DatabaseTarget {
   if (url.startsWith('sqlite:')) {
     const file = url.slice('sqlite:'.length)
-    if (file === '') throw new Error('a sqlite: URL needs a file path, as in sqlite:./data/auth.sqlite')
+    if (file === '')
+      throw new Error('a sqlite: URL needs a file path, as in sqlite:./data/auth.sqlite')
     return { dialect: 'sqlite', filename: file === ':memory:' ? file : path.resolve(file) }
   }
   let parsed: URL

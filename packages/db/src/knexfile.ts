@@ -1,8 +1,8 @@
 // For the knex CLI (`knex --knexfile dist/knexfile.js migrate:status`):
 // the same connection settings and migration list the service uses.
 import type { Knex } from 'knex'
-import { parseDatabaseUrl } from './database-url.js'
 import { knexConfigFor } from './create-db.js'
+import { parseDatabaseUrl } from './database-url.js'
 import { migrationSource } from './migrations/index.js'
 
 const url = process.env.DATABASE_URL

@@ -52,6 +52,11 @@ export const getUserSchema = {
   params: UserIdParams,
   response: {
     200: UserView,
-    ...errorResponses('VALIDATION_FAILED', 'USER_NOT_FOUND', 'INTERNAL_ERROR', 'DATABASE_UNAVAILABLE'),
+    ...errorResponses(
+      'VALIDATION_FAILED',
+      'USER_NOT_FOUND',
+      'INTERNAL_ERROR',
+      'DATABASE_UNAVAILABLE',
+    ),
   },
 } as const
