@@ -1,0 +1,44 @@
+import { PasswordPolicyViolation } from '@auth-service/shared'
+import { canonicalUsername } from './username.js'
+
+// bcrypt reads at most 72 bytes and silently ignores the rest, so a longer
+// password would be weaker than it looks; refusing it is honest.
+export const MAX_PASSWORD_BYTES = 72
+
+export interface PasswordPolicy {
+  /**
+   * Throws PasswordPolicyViolation naming the first rule the password breaks.
+   * `username` is the canonical form; the password is compared in that form too.
+   */
+  check(password: string, username: string): void
+}
+
+/**
+ * The policy for one service instance. `commonPasswords` must be lower case;
+ * the password is compared ignoring case, as guessing tools do.
+ */
+export function createPasswordPolicy(
+  minLength: number,
+  commonPasswords: ReadonlySet<string>,
+): PasswordPolicy {
+  return {
+    check(password, username) {
+      if ([...password].length < minLength) {
+        throw new PasswordPolicyViolation(`must be at least ${minLength} characters long`)
+      }
+      if (Buffer.byteLength(password, 'utf8') > MAX_PASSWORD_BYTES) {
+        throw new PasswordPolicyViolation(`must be at most ${MAX_PASSWORD_BYTES} bytes in UTF-8`)
+      }
+      // bcrypt's C core stops at the first NUL byte: what follows would not count.
+      if (password.includes('\u0000')) {
+        throw new PasswordPolicyViolation('must not contain the NUL character (U+0000)')
+      }
+      if (canonicalUsername(password) === username) {
+        throw new PasswordPolicyViolation('must not be the username')
+      }
+      if (commonPasswords.has(password.toLowerCase())) {
+        throw new PasswordPolicyViolation('is one of the most common passwords')
+      }
+    },
+  }
+}

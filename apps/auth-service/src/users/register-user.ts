@@ -1,0 +1,47 @@
+import {
+  findUserByCanonicalName,
+  insertUser,
+  isUniqueViolation,
+  type Knex,
+  type UserProfile,
+} from '@auth-service/db'
+import { type RegisterUserBody, UsernameTaken } from '@auth-service/shared'
+import { v7 as uuidv7 } from 'uuid'
+import type { PasswordHasher } from '../plugins/password-hasher.js'
+import type { PasswordPolicy } from './password-policy.js'
+import { parseUsername } from './username.js'
+
+export interface RegistrationDeps {
+  db: Knex
+  passwordHasher: PasswordHasher
+  passwordPolicy: PasswordPolicy
+}
+
+/**
+ * Validate, canonicalize, look up, hash, insert: cheap checks first, so bad
+ * input and taken names never pay for a hash.
+ */
+export async function registerUser(
+  { db, passwordHasher, passwordPolicy }: RegistrationDeps,
+  input: RegisterUserBody,
+): Promise<UserProfile> {
+  const username = parseUsername(input.username)
+  passwordPolicy.check(input.password, username.canonical)
+  // Only a shortcut for the common case: two requests racing for a name both
+  // pass it, and the unique index on username_canonical decides between them.
+  if (await findUserByCanonicalName(db, username.canonical)) throw new UsernameTaken()
+  const user = {
+    id: uuidv7(),
+    username: username.display,
+    usernameCanonical: username.canonical,
+    passwordHash: await passwordHasher.hash(input.password),
+    createdAt: new Date(),
+  }
+  try {
+    await insertUser(db, user)
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new UsernameTaken()
+    throw error
+  }
+  return { id: user.id, username: user.username, createdAt: user.createdAt }
+}

@@ -1,0 +1,47 @@
+import { InvalidUsername } from '@auth-service/shared'
+
+export interface Username {
+  /** What the caller sent, NFC-normalized: how the name is shown. */
+  display: string
+  /** NFKC then lower case: what decides whether two names are the same user. */
+  canonical: string
+}
+
+const MIN_LENGTH = 3
+const MAX_LENGTH = 32
+// The canonical form can be longer than the display form (NFKC expands
+// ligatures and compatibility characters); this is its column's width.
+const MAX_CANONICAL_LENGTH = 128
+// Combining marks are allowed after a letter because NFC cannot compose every
+// script's letters into single code points (Devanagari vowel signs, for one).
+const FIRST_CHARACTER = /^[\p{L}\p{Nd}]/u
+const CHARACTERS = /^[\p{L}\p{M}\p{Nd}._-]*$/u
+
+/**
+ * Normalizes a username and applies the rules, throwing InvalidUsername with
+ * the broken rule. The canonical form is computed here, in code, rather than
+ * left to a database collation, so MySQL and SQLite agree on who is who.
+ */
+export function parseUsername(raw: string): Username {
+  const display = raw.normalize('NFC')
+  const length = [...display].length
+  if (length < MIN_LENGTH || length > MAX_LENGTH) {
+    throw new InvalidUsername(`must be ${MIN_LENGTH} to ${MAX_LENGTH} characters long`)
+  }
+  if (!FIRST_CHARACTER.test(display)) {
+    throw new InvalidUsername('must start with a letter or a digit')
+  }
+  if (!CHARACTERS.test(display)) {
+    throw new InvalidUsername('may contain only letters, digits, ".", "_" and "-"')
+  }
+  const canonical = canonicalUsername(display)
+  const canonicalFits = [...canonical].length <= MAX_CANONICAL_LENGTH
+  if (!canonicalFits || !FIRST_CHARACTER.test(canonical) || !CHARACTERS.test(canonical)) {
+    throw new InvalidUsername('its compatibility form (NFKC) breaks the character rules')
+  }
+  return { display, canonical }
+}
+
+export function canonicalUsername(name: string): string {
+  return name.normalize('NFKC').toLowerCase()
+}

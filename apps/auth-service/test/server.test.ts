@@ -1,0 +1,93 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { createInterface } from 'node:readline'
+import { createDb, findUserByCanonicalName } from '@auth-service/db'
+import t from 'tap'
+
+const SERVER = path.resolve(import.meta.dirname, '../src/server.ts')
+
+interface Started {
+  child: ChildProcess
+  lines: string[]
+  /** Resolves with the first log line matching `pattern`. */
+  waitForLine(pattern: RegExp): Promise<string>
+}
+
+function startServer(env: Record<string, string>): Started {
+  const child = spawn(process.execPath, ['--import=tsx', SERVER], {
+    env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  const lines: string[] = []
+  const waiters: Array<{ pattern: RegExp; resolve(line: string): void }> = []
+  for (const stream of [child.stdout, child.stderr]) {
+    createInterface({ input: stream }).on('line', (line) => {
+      lines.push(line)
+      for (const waiter of waiters.filter((w) => w.pattern.test(line))) {
+        waiters.splice(waiters.indexOf(waiter), 1)
+        waiter.resolve(line)
+      }
+    })
+  }
+  return {
+    child,
+    lines,
+    waitForLine: (pattern) => {
+      const seen = lines.find((line) => pattern.test(line))
+      if (seen) return Promise.resolve(seen)
+      return new Promise((resolve) => waiters.push({ pattern, resolve }))
+    },
+  }
+}
+
+t.test('a bad setting stops the process with the variable named', async (t) => {
+  const server = startServer({ BCRYPT_COST: 'twelve' })
+  const [code] = await once(server.child, 'exit')
+  t.equal(code, 1)
+  t.match(server.lines.join('\n'), /BCRYPT_COST/)
+})
+
+t.test('the start-up log names the database without its password', async (t) => {
+  const server = startServer({ DATABASE_URL: 'mysql://app:s3cr3t-pw@127.0.0.1:1/auth' })
+  t.teardown(() => server.child.kill('SIGKILL'))
+  const line = await server.waitForLine(/database in use/)
+  t.match(line, 'mysql://app@127.0.0.1:1/auth')
+  await server.waitForLine(/Server listening/)
+  server.child.kill('SIGTERM')
+  const [code] = await once(server.child, 'exit')
+  t.equal(code, 0)
+  t.notMatch(server.lines.join('\n'), 's3cr3t-pw')
+})
+
+t.test('SIGTERM lets an in-flight registration finish, then exits 0', async (t) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'auth-service-server-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  // Cost 12: the hash takes long enough that the signal lands mid-request.
+  const server = startServer({
+    DATABASE_URL: `sqlite:${dir}/db.sqlite`,
+    BCRYPT_COST: '12',
+    LOG_LEVEL: 'debug',
+  })
+  t.teardown(() => server.child.kill('SIGKILL'))
+  const listening = JSON.parse(await server.waitForLine(/Server listening/))
+  const url = /http:\/\/[\d.]+:\d+/.exec(listening.msg)?.[0]
+  const registration = fetch(`${url}/users`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'lastone', password: 'a fine passphrase' }),
+  })
+  await server.waitForLine(/request received/)
+  server.child.kill('SIGTERM')
+  const response = await registration
+  t.equal(response.status, 201)
+  t.equal(response.headers.get('connection'), 'close', 'answered while shutting down')
+  const [code] = await once(server.child, 'exit')
+  t.equal(code, 0, 'clean exit')
+  t.match(server.lines.join('\n'), /shutting down/)
+  const db = createDb(`sqlite:${dir}/db.sqlite`)
+  t.teardown(() => db.destroy())
+  t.ok(await findUserByCanonicalName(db, 'lastone'), 'the 201 has its row')
+})
