@@ -12,16 +12,17 @@ const migrations: ReadonlyArray<readonly [string, Migration]> = [
   ['20261124000000_create_users', createUsers],
 ]
 
-export const migrationSource: Knex.MigrationSource<string> = {
+// Entries are `{ file }` objects because the knex CLI prints that property.
+export const migrationSource: Knex.MigrationSource<{ file: string }> = {
   async getMigrations() {
-    return migrations.map(([name]) => name)
+    return migrations.map(([file]) => ({ file }))
   },
-  getMigrationName(name) {
-    return name
+  getMigrationName({ file }) {
+    return file
   },
-  async getMigration(name) {
-    const found = migrations.find(([candidate]) => candidate === name)
-    if (found === undefined) throw new Error(`unknown migration ${name}`)
+  async getMigration({ file }) {
+    const found = migrations.find(([name]) => name === file)
+    if (found === undefined) throw new Error(`unknown migration ${file}`)
     return found[1]
   },
 }
