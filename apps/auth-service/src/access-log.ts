@@ -1,6 +1,4 @@
-import { LogController } from 'fastify'
-
-type CompletedArgs = Parameters<LogController['requestCompleted']>
+import { type FastifyReply, type FastifyRequest, LogController } from 'fastify'
 
 /**
  * One log line per request, written when the answer has been sent, instead of
@@ -12,17 +10,28 @@ export class AccessLogController extends LogController {
     request.log.debug({ method: request.method, path: pathOf(request.url) }, 'request received')
   }
 
-  override requestCompleted(...[error, request, reply]: CompletedArgs): void {
-    const line = {
-      method: request.method,
-      route: request.routeOptions.url ?? null,
-      path: pathOf(request.url),
-      statusCode: reply.statusCode,
-      durationMs: Math.round(reply.elapsedTime * 100) / 100,
-    }
-    if (error) reply.log.error({ ...line, err: error }, 'request errored')
-    else reply.log.info(line, 'request completed')
+  override requestCompleted(
+    ...[error, request, reply]: Parameters<LogController['requestCompleted']>
+  ): void {
+    logRequestCompleted(request, reply, error)
   }
+}
+
+/** The access-log line; also written for the requests Fastify answers before routing. */
+export function logRequestCompleted(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  error?: Error | null,
+) {
+  const line = {
+    method: request.method,
+    route: request.routeOptions.url ?? null,
+    path: pathOf(request.url),
+    statusCode: reply.statusCode,
+    durationMs: Math.round(reply.elapsedTime * 100) / 100,
+  }
+  if (error) reply.log.error({ ...line, err: error }, 'request errored')
+  else reply.log.info(line, 'request completed')
 }
 
 // The query string is left out: callers sometimes put credentials there by mistake.

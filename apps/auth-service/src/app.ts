@@ -3,8 +3,10 @@ import Fastify, { type FastifyServerOptions } from 'fastify'
 import type { DestinationStream } from 'pino'
 import { AccessLogController } from './access-log.js'
 import type { AppConfig } from './config.js'
+import { clientErrorHandler, frameworkErrorHandler } from './errors/framework-errors.js'
 import database from './plugins/database.js'
 import errorHandler from './plugins/error-handler.js'
+import jsonBody from './plugins/json-body.js'
 import passwordHasher from './plugins/password-hasher.js'
 import passwordPolicy from './plugins/password-policy.js'
 import requestId, { requestIdFor } from './plugins/request-id.js'
@@ -29,6 +31,11 @@ export function buildApp(config: AppConfig, options: BuildAppOptions = {}) {
     requestIdHeader: false,
     genReqId: requestIdFor,
     bodyLimit: BODY_LIMIT_BYTES,
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
+    // A request arriving while the app closes is served, not refused: the
+    // shutdown plugin marks its answer `Connection: close`.
+    return503OnClosing: false,
     ajv: {
       // A number is not a username and an unknown field is a caller's bug:
       // reject both instead of coercing or silently dropping.
@@ -36,9 +43,8 @@ export function buildApp(config: AppConfig, options: BuildAppOptions = {}) {
     },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
-  // The API speaks JSON only: anything else is a 415, not a string to validate.
-  app.removeContentTypeParser('text/plain')
   app.register(errorHandler)
+  app.register(jsonBody)
   app.register(requestId)
   app.register(shutdown)
   app.register(database, { target: config.database })

@@ -37,13 +37,21 @@ export const errorCodes = {
     statusCode: 409,
     description: 'A user with the same canonical username (ignoring case and width) exists.',
   },
+  REQUEST_TIMEOUT: {
+    statusCode: 408,
+    description: 'The request did not arrive in full in time.',
+  },
   PAYLOAD_TOO_LARGE: {
     statusCode: 413,
     description: 'The body is larger than 16 KiB.',
   },
   UNSUPPORTED_MEDIA_TYPE: {
     statusCode: 415,
-    description: 'The body is not sent as application/json.',
+    description: 'The body is not sent as application/json in UTF-8.',
+  },
+  HEADERS_TOO_LARGE: {
+    statusCode: 431,
+    description: 'The request headers are too large.',
   },
   INTERNAL_ERROR: {
     statusCode: 500,

@@ -10,6 +10,7 @@ export const InvalidUsername = defineError('INVALID_USERNAME', 'Invalid username
 export const PasswordPolicyViolation = defineError('PASSWORD_POLICY', 'Password rejected: %s')
 export const UsernameTaken = defineError('USERNAME_TAKEN', 'Username is already taken')
 export const UserNotFound = defineError('USER_NOT_FOUND', 'No user has this id')
+export const UnsupportedMediaType = defineError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as %s')
 export const DatabaseUnavailable = defineError(
   'DATABASE_UNAVAILABLE',
   'The database is not answering',

@@ -4,6 +4,7 @@ export {
   DatabaseUnavailable,
   InvalidUsername,
   PasswordPolicyViolation,
+  UnsupportedMediaType,
   UserNotFound,
   UsernameTaken,
 } from './errors.js'
