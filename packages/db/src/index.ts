@@ -9,6 +9,7 @@ export {
   findUserByCanonicalName,
   findUserById,
   insertUser,
+  isUsernameTaken,
   type UserProfile,
   type UserRecord,
 } from './users-repository.js'

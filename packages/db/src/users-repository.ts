@@ -43,6 +43,14 @@ export async function findUserById(db: Knex, id: string): Promise<UserProfile | 
     : { id: row.id, username: row.username, createdAt: new Date(row.created_at) }
 }
 
+/** Whether a user has this canonical name; reads the index alone, never the hash. */
+export async function isUsernameTaken(db: Knex, usernameCanonical: string): Promise<boolean> {
+  const row = await runQuery(() =>
+    db<UserRow>('users').select('id').where({ username_canonical: usernameCanonical }).first(),
+  )
+  return row !== undefined
+}
+
 export async function findUserByCanonicalName(
   db: Knex,
   usernameCanonical: string,

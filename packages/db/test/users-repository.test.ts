@@ -5,6 +5,7 @@ import {
   findUserByCanonicalName,
   findUserById,
   insertUser,
+  isUsernameTaken,
   type UserRecord,
 } from '../src/users-repository.js'
 import { forEachDialect } from './with-test-db.js'
@@ -33,6 +34,8 @@ t.test('a stored user is found by id and by canonical name, to the millisecond',
     t.same(await findUserByCanonicalName(db, 'lorenzo'), aUser())
     t.equal(await findUserById(db, '01900000-0000-7000-8000-00000000ffff'), undefined)
     t.equal(await findUserByCanonicalName(db, 'Lorenzo'), undefined, 'no collation folds case')
+    t.equal(await isUsernameTaken(db, 'lorenzo'), true)
+    t.equal(await isUsernameTaken(db, 'LORENZO'), false, 'byte for byte')
   })
 })
 

@@ -5,6 +5,8 @@ import { canonicalUsername } from './username.js'
 // password would be weaker than it looks; refusing it is honest.
 export const MAX_PASSWORD_BYTES = 72
 
+const NOT_WELL_FORMED = /[\p{Surrogate}\uFFFD]/u
+
 export interface PasswordPolicy {
   /**
    * Throws PasswordPolicyViolation naming the first rule the password breaks.
@@ -32,6 +34,11 @@ export function createPasswordPolicy(
       // bcrypt's C core stops at the first NUL byte: what follows would not count.
       if (password.includes('\u0000')) {
         throw new PasswordPolicyViolation('must not contain the NUL character (U+0000)')
+      }
+      // A lone surrogate, or bytes that were not UTF-8 (decoded as U+FFFD),
+      // would hash as U+FFFD: different passwords would share one hash.
+      if (NOT_WELL_FORMED.test(password)) {
+        throw new PasswordPolicyViolation('must be valid Unicode text in UTF-8')
       }
       if (canonicalUsername(password) === username) {
         throw new PasswordPolicyViolation('must not be the username')

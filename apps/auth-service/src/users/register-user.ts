@@ -1,7 +1,7 @@
 import {
-  findUserByCanonicalName,
   insertUser,
   isUniqueViolation,
+  isUsernameTaken,
   type Knex,
   type UserProfile,
 } from '@auth-service/db'
@@ -29,7 +29,7 @@ export async function registerUser(
   passwordPolicy.check(input.password, username.canonical)
   // Only a shortcut for the common case: two requests racing for a name both
   // pass it, and the unique index on username_canonical decides between them.
-  if (await findUserByCanonicalName(db, username.canonical)) throw new UsernameTaken()
+  if (await isUsernameTaken(db, username.canonical)) throw new UsernameTaken()
   const user = {
     id: uuidv7(),
     username: username.display,
@@ -40,7 +40,10 @@ export async function registerUser(
   try {
     await insertUser(db, user)
   } catch (error) {
-    if (isUniqueViolation(error)) throw new UsernameTaken()
+    // The id is unique too; only a name that now exists makes this a 409.
+    if (isUniqueViolation(error) && (await isUsernameTaken(db, username.canonical))) {
+      throw new UsernameTaken()
+    }
     throw error
   }
   return { id: user.id, username: user.username, createdAt: user.createdAt }

@@ -3,7 +3,7 @@ import { InvalidUsername } from '@auth-service/shared'
 export interface Username {
   /** What the caller sent, NFC-normalized: how the name is shown. */
   display: string
-  /** NFKC then lower case: what decides whether two names are the same user. */
+  /** NFKC, lower case, one sigma: what decides whether two names are the same user. */
   canonical: string
 }
 
@@ -12,10 +12,14 @@ const MAX_LENGTH = 32
 // The canonical form can be longer than the display form (NFKC expands
 // ligatures and compatibility characters); this is its column's width.
 const MAX_CANONICAL_LENGTH = 128
-// Combining marks are allowed after a letter because NFC cannot compose every
-// script's letters into single code points (Devanagari vowel signs, for one).
 const FIRST_CHARACTER = /^[\p{L}\p{Nd}]/u
-const CHARACTERS = /^[\p{L}\p{M}\p{Nd}._-]*$/u
+// Combining marks are allowed only after a letter, at most four in a row:
+// NFC cannot compose every script's letters into single code points
+// (Devanagari vowel signs, for one), but a mark must not stand alone or pile up.
+const CHARACTERS = /^(?:\p{L}\p{M}{0,4}|\p{Nd}|[._-])*$/u
+// Invisible characters (joiners, variation selectors, Hangul fillers) would
+// let two names that look the same belong to different users.
+const INVISIBLE = /\p{Default_Ignorable_Code_Point}/u
 
 /**
  * Normalizes a username and applies the rules, throwing InvalidUsername with
@@ -31,7 +35,7 @@ export function parseUsername(raw: string): Username {
   if (!FIRST_CHARACTER.test(display)) {
     throw new InvalidUsername('must start with a letter or a digit')
   }
-  if (!CHARACTERS.test(display)) {
+  if (INVISIBLE.test(display) || !CHARACTERS.test(display)) {
     throw new InvalidUsername('may contain only letters, digits, ".", "_" and "-"')
   }
   const canonical = canonicalUsername(display)
@@ -42,6 +46,10 @@ export function parseUsername(raw: string): Username {
   return { display, canonical }
 }
 
+/**
+ * NFKC then lower case. Lower-casing Σ gives ς at the end of a word and σ
+ * elsewhere, so "ΟΔΥΣΣΕΥΣ" and "οδυσσευσ" would differ: ς is folded to σ.
+ */
 export function canonicalUsername(name: string): string {
-  return name.normalize('NFKC').toLowerCase()
+  return name.normalize('NFKC').toLowerCase().replaceAll('ς', 'σ')
 }

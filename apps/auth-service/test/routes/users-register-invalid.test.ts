@@ -84,6 +84,12 @@ const badUsernames: BadCase[] = [
   ['with an emoji', 'lorenzo😀'],
   ['with a NUL', 'lo\u0000renzo'],
   ['whose NFKC form has spaces', 'ab\ufdfa'],
+  ['with a variation selector', 'lorenzo\ufe0f'],
+  ['with a combining grapheme joiner', 'lorenzo\u034f'],
+  ['with a zero-width joiner', 'lo\u200drenzo'],
+  ['with a Hangul filler', 'lorenzo\u3164'],
+  ['with five marks on one letter', 'lorenzq\u0301\u0302\u0303\u0304\u0308'],
+  ['with a mark on a digit', 'lorenzo1\u0301'],
 ].map(([name, username]) => ({
   name: `username ${name}`,
   body: { username, password: GOOD },
@@ -95,6 +101,8 @@ const badPasswords: BadCase[] = [
   ['longer than 72 bytes', 'x'.repeat(73), /at most 72 bytes/],
   ['over 72 bytes in fewer characters', '🔑'.repeat(19), /at most 72 bytes/],
   ['containing U+0000', 'abcd\u0000efghij', /NUL/],
+  ['with a lone surrogate', 'abcdefgh\ud800', /valid Unicode/],
+  ['with U+FFFD', 'abcdefgh\ufffd', /valid Unicode/],
   ['equal to the username, ignoring case', 'Lorenzo-The-Great', /username/],
   ['common', 'Password1', /common/],
   ['common in another case', 'QWERTYUIOP', /common/],
@@ -118,6 +126,39 @@ t.test('bad input is a 400 with a code, and writes nothing', async (t) => {
     ]
     for (const password of everyPassword) t.notOk(logs().includes(password), 'password not logged')
     t.notMatch(logs(), BCRYPT_HASH)
+  })
+})
+
+t.test('bytes that are not UTF-8 in a password are refused, not hashed', async (t) => {
+  forEachDialect(t, async (t, { app }) => {
+    const body = Buffer.concat([
+      Buffer.from('{"username":"bytes","password":"abcdefgh'),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('"}'),
+    ])
+    const response = await app.inject({
+      method: 'POST',
+      url: '/users',
+      headers: { 'content-type': 'application/json' },
+      payload: body,
+    })
+    assertErrorBody(t, response, 400, 'PASSWORD_POLICY', /valid Unicode/)
+    t.equal(await countUsers(app), 0)
+  })
+})
+
+t.test('JSON in another charset than UTF-8 is a 415; UTF-8 said any way is fine', async (t) => {
+  forEachDialect(t, async (t, { app }) => {
+    const body = { username: 'charset', password: GOOD }
+    for (const type of ['application/json; charset=latin1', 'application/json; charset=utf-16le']) {
+      const refused = await registerUser(app, body, { 'content-type': type })
+      assertErrorBody(t, refused, 415, 'UNSUPPORTED_MEDIA_TYPE', /UTF-8/)
+    }
+    t.equal(await countUsers(app), 0)
+    const quoted = await registerUser(app, body, {
+      'content-type': 'application/json; charset="UTF-8"',
+    })
+    t.equal(quoted.statusCode, 201)
   })
 })
 

@@ -52,6 +52,20 @@ t.test('case and width variants of a name are the same user: 409', async (t) => 
   })
 })
 
+t.test('Greek names differing only in case are one user, final sigma included', async (t) => {
+  forEachDialect(t, async (t, { app }) => {
+    t.equal((await registerUser(app, { username: 'ΟΔΥΣΣΕΥΣ', password: PASSWORD })).statusCode, 201)
+    for (const variant of ['οδυσσευσ', 'Οδυσσευς']) {
+      assertErrorBody(
+        t,
+        await registerUser(app, { username: variant, password: PASSWORD }),
+        409,
+        'USERNAME_TAKEN',
+      )
+    }
+  })
+})
+
 t.test('a taken name is refused without paying for a hash', async (t) => {
   forEachDialect(t, async (t, { app }) => {
     const hasher = app.passwordHasher

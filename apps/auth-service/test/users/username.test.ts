@@ -20,3 +20,24 @@ t.test('the length is counted after NFC, in characters', async (t) => {
   t.throws(() => parseUsername('e\u0301'.repeat(33)), { code: 'INVALID_USERNAME' })
   t.throws(() => parseUsername('ab'), { code: 'INVALID_USERNAME', message: /3 to 32/ })
 })
+
+t.test('final and medial sigma fold together', async (t) => {
+  t.equal(canonicalUsername('ΟΔΥΣΣΕΥΣ'), canonicalUsername('οδυσσευσ'))
+  t.equal(canonicalUsername('Οδυσσευς'), 'οδυσσευσ')
+})
+
+t.test('invisible characters and piles of marks are refused', async (t) => {
+  for (const name of [
+    'lorenzo\ufe0f',
+    'lorenzo\u034f',
+    'lo\u200drenzo',
+    'lorenzo\u3164',
+    'ab\u00ad',
+  ]) {
+    t.throws(() => parseUsername(name), { code: 'INVALID_USERNAME' }, JSON.stringify(name))
+  }
+  // q has no precomposed accented forms, so NFC leaves every mark in place.
+  t.ok(parseUsername('q\u0301\u0302\u0303\u0304bc'), 'four marks on a letter')
+  t.throws(() => parseUsername('q\u0301\u0302\u0303\u0304\u0308bc'), { code: 'INVALID_USERNAME' })
+  t.throws(() => parseUsername('12\u0301abc'), { code: 'INVALID_USERNAME' }, 'a mark on a digit')
+})
