@@ -1,4 +1,5 @@
 import { type FastifyReply, type FastifyRequest, LogController } from 'fastify'
+import { pathWithoutQuery } from './request-path.js'
 
 /**
  * One log line per request, written when the answer has been sent, instead of
@@ -7,7 +8,10 @@ import { type FastifyReply, type FastifyRequest, LogController } from 'fastify'
  */
 export class AccessLogController extends LogController {
   override incomingRequest(...[request]: Parameters<LogController['incomingRequest']>): void {
-    request.log.debug({ method: request.method, path: pathOf(request.url) }, 'request received')
+    request.log.debug(
+      { method: request.method, path: pathWithoutQuery(request.url) },
+      'request received',
+    )
   }
 
   override requestCompleted(
@@ -26,15 +30,10 @@ export function logRequestCompleted(
   const line = {
     method: request.method,
     route: request.routeOptions.url ?? null,
-    path: pathOf(request.url),
+    path: pathWithoutQuery(request.url),
     statusCode: reply.statusCode,
     durationMs: Math.round(reply.elapsedTime * 100) / 100,
   }
   if (error) reply.log.error({ ...line, err: error }, 'request errored')
   else reply.log.info(line, 'request completed')
-}
-
-// The query string is left out: callers sometimes put credentials there by mistake.
-function pathOf(url: string): string {
-  return url.split('?', 1)[0] ?? url
 }

@@ -13,6 +13,9 @@ export function answer(code: ErrorCode, message: string): ErrorAnswer {
   return { statusCode: errorCodes[code].statusCode, code, message }
 }
 
+// A parser's own message may quote the body, and the body holds the password.
+const INVALID_JSON = answer('INVALID_JSON', 'The body is not valid JSON')
+
 // Fastify's own client errors, by their code, and what we call them.
 const FASTIFY_CLIENT_ERRORS: Record<string, ErrorAnswer> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: answer(
@@ -21,8 +24,7 @@ const FASTIFY_CLIENT_ERRORS: Record<string, ErrorAnswer> = {
   ),
   FST_ERR_CTP_BODY_TOO_LARGE: answer('PAYLOAD_TOO_LARGE', 'The body is larger than 16 KiB'),
   FST_ERR_CTP_EMPTY_JSON_BODY: answer('INVALID_JSON', 'The body is empty; send a JSON object'),
-  // The parser's own message quotes the body, and the body holds the password.
-  FST_ERR_CTP_INVALID_JSON_BODY: answer('INVALID_JSON', 'The body is not valid JSON'),
+  FST_ERR_CTP_INVALID_JSON_BODY: INVALID_JSON,
   FST_ERR_BAD_URL: answer('BAD_REQUEST', 'The URL is malformed'),
   FST_ERR_MAX_PARAM_LENGTH: answer('VALIDATION_FAILED', 'A path parameter is too long'),
 }
@@ -33,8 +35,7 @@ export function classifyError(error: FastifyError): ErrorAnswer {
   if (isErrorCode(error.code)) return answer(error.code, error.message)
   const known = FASTIFY_CLIENT_ERRORS[error.code]
   if (known) return known
-  // Any parser's message may quote the body: answer with ours.
-  if (error instanceof SyntaxError) return answer('INVALID_JSON', 'The body is not valid JSON')
+  if (error instanceof SyntaxError) return INVALID_JSON
   if (error instanceof DatabaseError && error.unavailable) {
     return answer('DATABASE_UNAVAILABLE', 'The database is not answering; retry later')
   }

@@ -1,10 +1,11 @@
 import type { FastifyError, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { answer, classifyError, errorBody } from '../errors/classify-error.js'
+import { pathWithoutQuery } from '../request-path.js'
 
 function requestContext(request: FastifyRequest) {
   // Never the body or the headers: that is where passwords and tokens travel.
-  return { method: request.method, path: request.url.split('?', 1)[0], params: request.params }
+  return { method: request.method, path: pathWithoutQuery(request.url), params: request.params }
 }
 
 /** The one place error bodies are written, for every route and for unknown routes. */
@@ -18,7 +19,7 @@ export default fp(
       return reply.code(answered.statusCode).send(errorBody(answered))
     })
     fastify.setNotFoundHandler((request, reply) => {
-      const path = request.url.split('?', 1)[0]
+      const path = pathWithoutQuery(request.url)
       const notFound = answer('NOT_FOUND', `No route for ${request.method} ${path}`)
       return reply.code(404).send(errorBody(notFound))
     })
