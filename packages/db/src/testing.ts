@@ -47,25 +47,28 @@ async function createSqliteTestDatabase(): Promise<TestDatabase> {
 
 async function createMysqlTestDatabase(serverUrl: string): Promise<TestDatabase> {
   const name = `auth_test_${process.pid}_${randomBytes(4).toString('hex')}`
-  const server = new URL(serverUrl)
-  server.pathname = '/mysql'
-  const admin = createDb(server.toString())
+  const adminUrl = withDatabase(serverUrl, 'mysql')
+  await runOnServer(
+    adminUrl,
+    `create database \`${name}\` character set utf8mb4 collate utf8mb4_bin`,
+  )
+  return {
+    url: withDatabase(serverUrl, name),
+    drop: () => runOnServer(adminUrl, `drop database if exists \`${name}\``),
+  }
+}
+
+function withDatabase(serverUrl: string, database: string): string {
+  const url = new URL(serverUrl)
+  url.pathname = `/${database}`
+  return url.toString()
+}
+
+async function runOnServer(adminUrl: string, statement: string): Promise<void> {
+  const admin = createDb(adminUrl)
   try {
-    await admin.raw(`create database \`${name}\` character set utf8mb4 collate utf8mb4_bin`)
+    await admin.raw(statement)
   } finally {
     await admin.destroy()
-  }
-  server.pathname = `/${name}`
-  return {
-    url: server.toString(),
-    async drop() {
-      server.pathname = '/mysql'
-      const dropper = createDb(server.toString())
-      try {
-        await dropper.raw(`drop database if exists \`${name}\``)
-      } finally {
-        await dropper.destroy()
-      }
-    },
   }
 }
