@@ -25,6 +25,16 @@ export const errorCodes = {
     statusCode: 400,
     description: 'Any other malformed request.',
   },
+  INVALID_CREDENTIALS: {
+    statusCode: 401,
+    description:
+      'The username or password is wrong. The answer is the same whether or not the user exists.',
+  },
+  INVALID_TOKEN: {
+    statusCode: 401,
+    description:
+      'The bearer token is missing, malformed, expired, not signed by one of our keys, issued for another issuer or audience, or its user no longer exists.',
+  },
   NOT_FOUND: {
     statusCode: 404,
     description: 'No route answers this method and path.',

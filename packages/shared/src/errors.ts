@@ -9,6 +9,11 @@ function defineError(code: ErrorCode, message: string) {
 export const InvalidUsername = defineError('INVALID_USERNAME', 'Invalid username: %s')
 export const PasswordPolicyViolation = defineError('PASSWORD_POLICY', 'Password rejected: %s')
 export const UsernameTaken = defineError('USERNAME_TAKEN', 'Username is already taken')
+export const InvalidCredentials = defineError(
+  'INVALID_CREDENTIALS',
+  'The username or password is wrong',
+)
+export const InvalidToken = defineError('INVALID_TOKEN', 'Access token rejected: %s')
 export const UserNotFound = defineError('USER_NOT_FOUND', 'No user has this id')
 export const UnsupportedMediaType = defineError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as %s')
 export const DatabaseUnavailable = defineError(

@@ -60,3 +60,11 @@ export const getUserSchema = {
     ),
   },
 } as const
+
+export const currentUserSchema = {
+  summary: 'The user a bearer access token was issued to',
+  response: {
+    200: UserView,
+    ...errorResponses('INVALID_TOKEN', 'INTERNAL_ERROR', 'DATABASE_UNAVAILABLE'),
+  },
+} as const
