@@ -10,6 +10,7 @@ export {
   findUserById,
   insertUser,
   isUsernameTaken,
+  replacePasswordHash,
   type UserProfile,
   type UserRecord,
 } from './users-repository.js'

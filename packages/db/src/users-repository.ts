@@ -61,6 +61,24 @@ export async function findUserByCanonicalName(
   return row === undefined ? undefined : toUserRecord(row)
 }
 
+/**
+ * Replaces a user's hash only if it is still `expectedHash`, so a rehash at
+ * login never overwrites a change made meanwhile. Returns whether it did.
+ */
+export async function replacePasswordHash(
+  db: Knex,
+  id: string,
+  expectedHash: string,
+  newHash: string,
+): Promise<boolean> {
+  const updated = await runQuery(() =>
+    db<UserRow>('users')
+      .where({ id, password_hash: expectedHash })
+      .update({ password_hash: newHash }),
+  )
+  return updated === 1
+}
+
 function toUserRecord(row: UserRow): UserRecord {
   return {
     id: row.id,

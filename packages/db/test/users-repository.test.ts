@@ -6,6 +6,7 @@ import {
   findUserById,
   insertUser,
   isUsernameTaken,
+  replacePasswordHash,
   type UserRecord,
 } from '../src/users-repository.js'
 import { forEachDialect } from './with-test-db.js'
@@ -65,5 +66,16 @@ t.test('a failed query never carries bound values such as the hash', async (t) =
     const everything = JSON.stringify(error, Object.getOwnPropertyNames(error))
     t.notMatch(everything, FAKE_HASH)
     t.notMatch(everything, /\$2b\$/)
+  })
+})
+
+t.test('a hash is replaced only while it is still the expected one', async (t) => {
+  forEachDialect(t, async (t, db) => {
+    await insertUser(db, aUser())
+    const newer = FAKE_HASH.replace('$04$', '$05$')
+    t.equal(await replacePasswordHash(db, aUser().id, 'not the stored hash', newer), false)
+    t.equal((await findUserByCanonicalName(db, 'lorenzo'))?.passwordHash, FAKE_HASH)
+    t.equal(await replacePasswordHash(db, aUser().id, FAKE_HASH, newer), true)
+    t.equal((await findUserByCanonicalName(db, 'lorenzo'))?.passwordHash, newer)
   })
 })
