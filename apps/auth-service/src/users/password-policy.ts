@@ -28,18 +28,7 @@ export function createPasswordPolicy(
       if ([...password].length < minLength) {
         throw new PasswordPolicyViolation(`must be at least ${minLength} characters long`)
       }
-      if (Buffer.byteLength(password, 'utf8') > MAX_PASSWORD_BYTES) {
-        throw new PasswordPolicyViolation(`must be at most ${MAX_PASSWORD_BYTES} bytes in UTF-8`)
-      }
-      // bcrypt's C core stops at the first NUL byte: what follows would not count.
-      if (password.includes('\u0000')) {
-        throw new PasswordPolicyViolation('must not contain the NUL character (U+0000)')
-      }
-      // A lone surrogate, or bytes that were not UTF-8 (decoded as U+FFFD),
-      // would hash as U+FFFD: different passwords would share one hash.
-      if (NOT_WELL_FORMED.test(password)) {
-        throw new PasswordPolicyViolation('must be valid Unicode text in UTF-8')
-      }
+      assertHashable(password)
       if (canonicalUsername(password) === username) {
         throw new PasswordPolicyViolation('must not be the username')
       }
@@ -47,5 +36,25 @@ export function createPasswordPolicy(
         throw new PasswordPolicyViolation('is one of the most common passwords')
       }
     },
+  }
+}
+
+/**
+ * The rules that make bcrypt see exactly the password that was sent. Login
+ * applies these alone: the others judge new passwords, and a user who
+ * registered under an older policy must still be able to log in.
+ */
+export function assertHashable(password: string): void {
+  if (Buffer.byteLength(password, 'utf8') > MAX_PASSWORD_BYTES) {
+    throw new PasswordPolicyViolation(`must be at most ${MAX_PASSWORD_BYTES} bytes in UTF-8`)
+  }
+  // bcrypt's C core stops at the first NUL byte: what follows would not count.
+  if (password.includes('\u0000')) {
+    throw new PasswordPolicyViolation('must not contain the NUL character (U+0000)')
+  }
+  // A lone surrogate, or bytes that were not UTF-8 (decoded as U+FFFD),
+  // would hash as U+FFFD: different passwords would share one hash.
+  if (NOT_WELL_FORMED.test(password)) {
+    throw new PasswordPolicyViolation('must be valid Unicode text in UTF-8')
   }
 }

@@ -1,0 +1,24 @@
+import bcrypt from 'bcrypt'
+import Fastify from 'fastify'
+import t from 'tap'
+import passwordHasher, { standInHash } from '../../src/plugins/password-hasher.js'
+
+t.test('the stand-in hash has the configured cost and is one bcrypt accepts', async (t) => {
+  for (const cost of [4, 10, 12, 15]) {
+    t.equal(bcrypt.getRounds(standInHash(cost)), cost, `cost ${cost}`)
+  }
+  // A malformed hash would make compare() return at once, without the work.
+  t.equal(await bcrypt.compare('any password', standInHash(4)), false)
+})
+
+t.test('verify: the stored hash when there is one, a stand-in and false otherwise', async (t) => {
+  const app = Fastify()
+  t.teardown(() => app.close())
+  await app.register(passwordHasher, { cost: 4 }).ready()
+  const hash = await app.passwordHasher.hash('a fine passphrase')
+  t.equal(await app.passwordHasher.verify('a fine passphrase', hash), true)
+  t.equal(await app.passwordHasher.verify('another passphrase', hash), false)
+  t.equal(await app.passwordHasher.verify('a fine passphrase', undefined), false)
+  t.equal(app.passwordHasher.needsRehash(hash), false)
+  t.equal(app.passwordHasher.needsRehash(await bcrypt.hash('x', 5)), true)
+})
