@@ -4,6 +4,7 @@ import type { DestinationStream } from 'pino'
 import { AccessLogController } from './access-log.js'
 import type { AppConfig } from './config.js'
 import { clientErrorHandler, frameworkErrorHandler } from './errors/framework-errors.js'
+import accessTokens from './plugins/access-tokens.js'
 import database from './plugins/database.js'
 import errorHandler from './plugins/error-handler.js'
 import jsonBody from './plugins/json-body.js'
@@ -12,7 +13,9 @@ import passwordPolicy from './plugins/password-policy.js'
 import requestId, { requestIdFor } from './plugins/request-id.js'
 import shutdown from './plugins/shutdown.js'
 import healthRoutes from './routes/health/index.js'
+import tokenRoutes from './routes/tokens/index.js'
 import usersRoutes from './routes/users/index.js'
+import wellKnownRoutes from './routes/well-known/index.js'
 
 export const BODY_LIMIT_BYTES = 16 * 1024
 
@@ -50,8 +53,11 @@ export function buildApp(config: AppConfig, options: BuildAppOptions = {}) {
   app.register(database, { target: config.database })
   app.register(passwordHasher, { cost: config.bcryptCost })
   app.register(passwordPolicy, { minLength: config.passwordMinLength })
+  app.register(accessTokens, config.tokens)
   app.register(healthRoutes)
   app.register(usersRoutes)
+  app.register(tokenRoutes)
+  app.register(wellKnownRoutes)
   return app
 }
 

@@ -1,3 +1,4 @@
+import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { type DatabaseTarget, parseDatabaseUrl } from '@auth-service/db'
 import { type Static, Type } from '@sinclair/typebox'
@@ -21,8 +22,26 @@ export const ConfigSchema = Type.Object({
     LOG_LEVELS.map((level) => Type.Literal(level)),
     { default: 'info' },
   ),
+  NODE_ENV: Type.String({ default: 'development' }),
+  TOKEN_TTL: Type.Integer({ minimum: 60, maximum: 86_400, default: 900 }),
+  TOKEN_ISSUER: Type.String({ minLength: 1, default: 'auth-service' }),
+  TOKEN_AUDIENCE: Type.String({ minLength: 1, default: 'internal-services' }),
+  TOKEN_SIGNING_KEY_FILE: Type.Optional(Type.String({ minLength: 1 })),
+  TOKEN_VERIFY_KEYS_DIR: Type.Optional(Type.String({ minLength: 1 })),
 })
 type ConfigEnv = Static<typeof ConfigSchema>
+
+export interface TokenSettings {
+  ttlSeconds: number
+  issuer: string
+  audience: string
+  /** PEM file of the Ed25519 private key that signs; unset: an ephemeral key. */
+  signingKeyFile: string | undefined
+  /** NODE_ENV=production: an ephemeral key is refused. */
+  signingKeyFileRequired: boolean
+  /** Folder of PEM public keys that still verify (the previous keys, during a rotation). */
+  verifyKeysDir: string | undefined
+}
 
 export interface AppConfig {
   port: number
@@ -31,6 +50,7 @@ export interface AppConfig {
   bcryptCost: number
   passwordMinLength: number
   logLevel: ConfigEnv['LOG_LEVEL']
+  tokens: TokenSettings
 }
 
 export class ConfigError extends Error {
@@ -66,5 +86,17 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     bcryptCost: parsed.BCRYPT_COST,
     passwordMinLength: parsed.PASSWORD_MIN_LENGTH,
     logLevel: parsed.LOG_LEVEL,
+    tokens: {
+      ttlSeconds: parsed.TOKEN_TTL,
+      issuer: parsed.TOKEN_ISSUER,
+      audience: parsed.TOKEN_AUDIENCE,
+      signingKeyFile: resolvePath(parsed.TOKEN_SIGNING_KEY_FILE),
+      signingKeyFileRequired: parsed.NODE_ENV === 'production',
+      verifyKeysDir: resolvePath(parsed.TOKEN_VERIFY_KEYS_DIR),
+    },
   }
+}
+
+function resolvePath(file: string | undefined): string | undefined {
+  return file === undefined ? undefined : path.resolve(file)
 }

@@ -6,13 +6,18 @@ import { ConfigError, loadConfig } from './config.js'
 // the process exits non-zero rather than hang a rollout.
 const SHUTDOWN_DEADLINE_MS = 10_000
 
+function exitOnConfigError(error: unknown) {
+  if (!(error instanceof ConfigError)) return
+  process.stderr.write(`auth-service: ${error.message}\n`)
+  process.exit(1)
+}
+
 function loadConfigOrExit() {
   try {
     return loadConfig(process.env)
   } catch (error) {
-    if (!(error instanceof ConfigError)) throw error
-    process.stderr.write(`auth-service: ${error.message}\n`)
-    process.exit(1)
+    exitOnConfigError(error)
+    throw error
   }
 }
 
@@ -29,6 +34,8 @@ closeWithGrace({ delay: SHUTDOWN_DEADLINE_MS, logger: app.log }, async ({ signal
 try {
   await app.listen({ port: config.port, host: config.host })
 } catch (error) {
+  // A key file that cannot be used is found while the app starts.
+  exitOnConfigError(error)
   app.log.error({ err: error }, 'could not start')
   await app.close()
   process.exit(1)

@@ -10,6 +10,14 @@ t.test('with nothing set, the defaults apply', async (t) => {
     bcryptCost: 12,
     passwordMinLength: 8,
     logLevel: 'info',
+    tokens: {
+      ttlSeconds: 900,
+      issuer: 'auth-service',
+      audience: 'internal-services',
+      signingKeyFile: undefined,
+      signingKeyFileRequired: false,
+      verifyKeysDir: undefined,
+    },
   })
   t.equal(path.basename(path.dirname(DEFAULT_SQLITE_FILE)), 'data')
 })
@@ -22,6 +30,12 @@ t.test('every variable is read', async (t) => {
     BCRYPT_COST: '10',
     PASSWORD_MIN_LENGTH: '12',
     LOG_LEVEL: 'warn',
+    NODE_ENV: 'production',
+    TOKEN_TTL: '300',
+    TOKEN_ISSUER: 'https://auth.internal',
+    TOKEN_AUDIENCE: 'billing',
+    TOKEN_SIGNING_KEY_FILE: 'secrets/signing.pem',
+    TOKEN_VERIFY_KEYS_DIR: '/etc/auth/verify',
   })
   t.match(config, {
     port: 8080,
@@ -30,6 +44,14 @@ t.test('every variable is read', async (t) => {
     bcryptCost: 10,
     passwordMinLength: 12,
     logLevel: 'warn',
+    tokens: {
+      ttlSeconds: 300,
+      issuer: 'https://auth.internal',
+      audience: 'billing',
+      signingKeyFile: path.resolve('secrets/signing.pem'),
+      signingKeyFileRequired: true,
+      verifyKeysDir: '/etc/auth/verify',
+    },
   })
 })
 
@@ -42,6 +64,9 @@ t.test('a bad value is refused with the variable named', async (t) => {
     ['BCRYPT_COST', '12.5'],
     ['PASSWORD_MIN_LENGTH', '4'],
     ['LOG_LEVEL', 'loud'],
+    ['TOKEN_TTL', 'forever'],
+    ['TOKEN_TTL', '59'],
+    ['TOKEN_TTL', '86401'],
     ['DATABASE_URL', 'postgres://u:topsecret@h/db'],
     ['DATABASE_URL', 'mysql://u:topsecret@h'],
   ]

@@ -25,6 +25,15 @@ t.test('db:migrate applies the migrations to DATABASE_URL and exits 0', async (t
   }
 })
 
+t.test('db:migrate in production needs no token signing key', async (t) => {
+  const database = await testDialects()[0]?.create()
+  if (database === undefined) throw new Error('SQLite is always available')
+  t.teardown(() => database.drop())
+  const env = { ...process.env, NODE_ENV: 'production', DATABASE_URL: database.url }
+  const migrated = await run(process.execPath, ['--import=tsx', MIGRATE], { env })
+  t.match(migrated.stdout, /"applied":\["20261124000000_create_users"\]/)
+})
+
 t.test('db:migrate with a bad DATABASE_URL exits 1 naming it', async (t) => {
   const env = { ...process.env, DATABASE_URL: 'postgres://x/y' }
   const failure = await run(process.execPath, ['--import=tsx', MIGRATE], { env }).catch((e) => e)

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process'
+import { generateKeyPairSync } from 'node:crypto'
 import { once } from 'node:events'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { createInterface } from 'node:readline'
@@ -48,6 +49,28 @@ t.test('a bad setting stops the process with the variable named', async (t) => {
   const [code] = await once(server.child, 'exit')
   t.equal(code, 1)
   t.match(server.lines.join('\n'), /BCRYPT_COST/)
+})
+
+t.test('NODE_ENV=production without a signing key stops the process, saying why', async (t) => {
+  const server = startServer({ NODE_ENV: 'production', DATABASE_URL: 'sqlite::memory:' })
+  const [code] = await once(server.child, 'exit')
+  t.equal(code, 1)
+  t.match(server.lines.join('\n'), /TOKEN_SIGNING_KEY_FILE must be set when NODE_ENV=production/)
+})
+
+t.test('a signing key that is not Ed25519 stops the process, naming the file', async (t) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'auth-service-server-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
+  writeFileSync(`${dir}/rsa.pem`, privateKey.export({ type: 'pkcs8', format: 'pem' }))
+  const server = startServer({
+    DATABASE_URL: 'sqlite::memory:',
+    TOKEN_SIGNING_KEY_FILE: `${dir}/rsa.pem`,
+  })
+  const [code] = await once(server.child, 'exit')
+  t.equal(code, 1)
+  t.match(server.lines.join('\n'), /TOKEN_SIGNING_KEY_FILE: .*rsa\.pem holds a rsa key/)
+  t.notMatch(server.lines.join('\n'), /BEGIN|MII/, 'no key material')
 })
 
 t.test('the start-up log names the database without its password', async (t) => {

@@ -3,13 +3,47 @@ import type { LightMyRequestResponse } from 'fastify'
 import type { Test } from 'tap'
 import type { App } from '../../src/app.js'
 
-export function registerUser(app: App, body: unknown, headers: Record<string, string> = {}) {
+/** POSTs `body` as JSON (a string is sent as it is, to send malformed JSON). */
+export function postJson(
+  app: App,
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+) {
   return app.inject({
     method: 'POST',
-    url: '/users',
+    url,
     headers: { 'content-type': 'application/json', ...headers },
     payload: typeof body === 'string' ? body : JSON.stringify(body),
   })
+}
+
+export function registerUser(app: App, body: unknown, headers: Record<string, string> = {}) {
+  return postJson(app, '/users', body, headers)
+}
+
+export function logIn(app: App, body: unknown, headers: Record<string, string> = {}) {
+  return postJson(app, '/tokens', body, headers)
+}
+
+/** GET /users/me with this Authorization header (none when undefined). */
+export function getMe(app: App, authorization?: string) {
+  return app.inject({
+    url: '/users/me',
+    headers: authorization === undefined ? {} : { authorization },
+  })
+}
+
+/** Registers a user and logs in; resolves with the user's view and the access token. */
+export async function registerAndLogIn(app: App, username: string, password: string) {
+  const registered = await registerUser(app, { username, password })
+  if (registered.statusCode !== 201) throw new Error(`registration: ${registered.body}`)
+  const login = await logIn(app, { username, password })
+  if (login.statusCode !== 200) throw new Error(`login: ${login.body}`)
+  return {
+    user: registered.json() as { id: string; username: string; createdAt: string },
+    accessToken: login.json().accessToken as string,
+  }
 }
 
 /** Asserts the one error format: exactly statusCode, error, code and message. */

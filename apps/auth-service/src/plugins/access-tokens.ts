@@ -1,0 +1,37 @@
+import type { AccessTokenClaims } from '@auth-service/shared'
+import type { FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import type { TokenSettings } from '../config.js'
+import { type AccessTokens, createAccessTokens } from '../tokens/access-tokens.js'
+import { claimsFromAuthorization } from '../tokens/bearer.js'
+import { loadTokenKeys } from '../tokens/token-keys.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    accessTokens: AccessTokens
+    /** The verified claims of the request's bearer token; throws INVALID_TOKEN otherwise. */
+    authenticate(request: FastifyRequest): Promise<AccessTokenClaims>
+  }
+}
+
+/** Signs access tokens, verifies bearer tokens, and holds the key set to publish. */
+export default fp<TokenSettings>(
+  async (fastify, settings) => {
+    const keys = await loadTokenKeys(settings)
+    if (keys.ephemeral) {
+      fastify.log.warn(
+        'TOKEN_SIGNING_KEY_FILE is not set: signing with a key made at start; its tokens will not verify on other replicas or after a restart',
+      )
+    }
+    fastify.log.info(
+      { signingKid: keys.signingKid, publishedKeys: keys.jwks.keys.length },
+      'token keys loaded',
+    )
+    const accessTokens = createAccessTokens(keys, settings)
+    fastify.decorate('accessTokens', accessTokens)
+    fastify.decorate('authenticate', (request: FastifyRequest) =>
+      claimsFromAuthorization(accessTokens, request.headers.authorization, request.log),
+    )
+  },
+  { name: 'access-tokens' },
+)
