@@ -8,7 +8,7 @@ t.test('without a signing key file the app warns that its key is ephemeral', asy
 })
 
 t.test('with one it says which key signs, and does not warn', async (t) => {
-  const key = await createTestKey(t)
+  const key = createTestKey(t)
   const { logs } = await startTestApp(t, 'sqlite::memory:', {
     TOKEN_SIGNING_KEY_FILE: key.privateKeyFile,
   })

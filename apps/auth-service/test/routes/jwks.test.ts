@@ -14,23 +14,12 @@ const run = promisify(execFile)
 
 t.test('the JWKS publishes the public half of the signing key, cacheably', async (t) => {
   forEachDialect(t, async (t, { startApp }) => {
-    const key = await createTestKey(t)
+    const key = createTestKey(t)
     const { app } = await startApp({ TOKEN_SIGNING_KEY_FILE: key.privateKeyFile })
     const response = await app.inject({ url: '/.well-known/jwks.json' })
     t.equal(response.statusCode, 200)
     t.match(response.headers['cache-control'], /^public, max-age=\d+$/)
-    t.same(response.json(), {
-      keys: [
-        {
-          kty: 'OKP',
-          crv: 'Ed25519',
-          x: key.publicKey.export({ format: 'jwk' }).x,
-          kid: key.kid,
-          alg: 'EdDSA',
-          use: 'sig',
-        },
-      ],
-    })
+    t.same(response.json(), { keys: [key.publishedJwk] })
   })
 })
 
@@ -63,8 +52,8 @@ t.test('a token verifies in another process with plain jose and the JWKS over HT
 
 t.test('rotation: tokens signed by the previous key verify until they expire', async (t) => {
   forEachDialect(t, async (t, { startApp }) => {
-    const previous = await createTestKey(t)
-    const current = await createTestKey(t)
+    const previous = createTestKey(t)
+    const current = createTestKey(t)
     const { app: before } = await startApp({ TOKEN_SIGNING_KEY_FILE: previous.privateKeyFile })
     const { accessToken: oldToken } = await registerAndLogIn(before, 'rotator', PASSWORD)
 

@@ -38,8 +38,8 @@ t.test('GET /users/me answers the user of a valid token', async (t) => {
 
 t.test('every token that is not ours, not valid or not current is a 401', async (t) => {
   forEachDialect(t, async (t, { startApp, logs }) => {
-    const signing = await createTestKey(t)
-    const stranger = await createTestKey(t)
+    const signing = createTestKey(t)
+    const stranger = createTestKey(t)
     const { app } = await startApp({ TOKEN_SIGNING_KEY_FILE: signing.privateKeyFile })
     const { user, accessToken } = await registerAndLogIn(app, 'victim', PASSWORD)
     const other = await registerAndLogIn(app, 'other', PASSWORD)

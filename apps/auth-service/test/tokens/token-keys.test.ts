@@ -12,20 +12,11 @@ const NONE: TokenKeyFiles = {
 }
 
 t.test('a configured signing key is published by its thumbprint, public half only', async (t) => {
-  const key = await createTestKey(t)
+  const key = createTestKey(t)
   const keys = await loadTokenKeys({ ...NONE, signingKeyFile: key.privateKeyFile })
   t.equal(keys.ephemeral, false)
   t.equal(keys.signingKid, key.kid)
-  t.same(keys.jwks.keys, [
-    {
-      kty: 'OKP',
-      crv: 'Ed25519',
-      x: key.publicKey.export({ format: 'jwk' }).x,
-      kid: key.kid,
-      alg: 'EdDSA',
-      use: 'sig',
-    },
-  ])
+  t.same(keys.jwks.keys, [key.publishedJwk])
   t.notOk('d' in (keys.jwks.keys[0] ?? {}), 'no private part')
 })
 
@@ -40,8 +31,8 @@ t.test('without a key file an ephemeral key signs, unless one is required', asyn
 })
 
 t.test('verify keys: every .pem in the folder, deduplicated, hidden entries skipped', async (t) => {
-  const signing = await createTestKey(t)
-  const previous = await createTestKey(t)
+  const signing = createTestKey(t)
+  const previous = createTestKey(t)
   const dir = tempDir(t)
   copyFileSync(previous.publicKeyFile, path.join(dir, 'previous.pem'))
   // A private key file works too: only its public half is kept.
@@ -72,7 +63,7 @@ t.test('unusable key files stop the start, naming the variable and file only', a
   }
   const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 })
   const rsaPem = rsa.privateKey.export({ type: 'pkcs8', format: 'pem' })
-  const ed = await createTestKey(t)
+  const ed = createTestKey(t)
   const cases: Array<[string, TokenKeyFiles, RegExp]> = [
     [
       'missing file',
