@@ -9,7 +9,8 @@ export interface PasswordHasher {
   /**
    * Whether `password` matches `hash`. With no hash (no such user) it checks
    * against a stand-in hash of the configured cost and answers false, so the
-   * answer takes as long as for a user who exists.
+   * answer takes as long as for a user who exists. It never takes less than
+   * the configured cost.
    */
   verify(password: string, hash: string | undefined): Promise<boolean>
   /** Whether a stored hash was made at another cost than the configured one. */
@@ -31,6 +32,15 @@ export function standInHash(cost: number): string {
   return `$2b$${String(cost).padStart(2, '0')}$${STAND_IN_SALT_AND_DIGEST}`
 }
 
+// getRounds throws on a malformed hash; such a hash verifies nothing anyway.
+function roundsOf(hash: string): number {
+  try {
+    return bcrypt.getRounds(hash)
+  } catch {
+    return Number.NaN
+  }
+}
+
 export default fp<{ cost: number }>(
   async (fastify, { cost }) => {
     const standIn = standInHash(cost)
@@ -38,11 +48,22 @@ export default fp<{ cost: number }>(
       cost,
       hash: (password) => bcrypt.hash(password, cost),
       async verify(password, hash) {
-        if (hash !== undefined) return bcrypt.compare(password, hash)
-        await bcrypt.compare(password, standIn)
-        return false
+        if (hash === undefined) {
+          await bcrypt.compare(password, standIn)
+          return false
+        }
+        // A hash made at a lower cost before BCRYPT_COST was raised would be
+        // quicker to reject than an unknown name: pay the configured cost too.
+        if (roundsOf(hash) < cost) {
+          const [matches] = await Promise.all([
+            bcrypt.compare(password, hash),
+            bcrypt.compare(password, standIn),
+          ])
+          return matches
+        }
+        return bcrypt.compare(password, hash)
       },
-      needsRehash: (hash) => bcrypt.getRounds(hash) !== cost,
+      needsRehash: (hash) => roundsOf(hash) !== cost,
     }
     fastify.decorate('passwordHasher', passwordHasher)
   },

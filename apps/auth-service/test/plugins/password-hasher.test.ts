@@ -22,3 +22,27 @@ t.test('verify: the stored hash when there is one, a stand-in and false otherwis
   t.equal(app.passwordHasher.needsRehash(hash), false)
   t.equal(app.passwordHasher.needsRehash(await bcrypt.hash('x', 5)), true)
 })
+
+t.test('a hash cheaper than the configured cost also pays for the stand-in', async (t) => {
+  const app = Fastify()
+  t.teardown(() => app.close())
+  await app.register(passwordHasher, { cost: 5 }).ready()
+  const cheaper = await bcrypt.hash('a fine passphrase', 4)
+  const costlier = await bcrypt.hash('a fine passphrase', 6)
+
+  const compare = bcrypt.compare
+  const compared: string[] = []
+  bcrypt.compare = ((password: string, hash: string) => {
+    compared.push(hash)
+    return compare(password, hash)
+  }) as typeof bcrypt.compare
+  t.teardown(() => {
+    bcrypt.compare = compare
+  })
+
+  t.equal(await app.passwordHasher.verify('a fine passphrase', cheaper), true)
+  t.same(compared.sort(), [cheaper, standInHash(5)].sort(), 'both, so at least cost 5')
+  compared.length = 0
+  t.equal(await app.passwordHasher.verify('wrong passphrase', costlier), false)
+  t.same(compared, [costlier], 'a costlier hash alone')
+})
