@@ -50,10 +50,11 @@ export function buildApp(config: AppConfig, options: BuildAppOptions = {}) {
   app.register(jsonBody)
   app.register(requestId)
   app.register(shutdown)
+  // Keys first: a missing or unusable key stops the start before any migration runs.
+  app.register(accessTokens, config.tokens)
   app.register(database, { target: config.database })
   app.register(passwordHasher, { cost: config.bcryptCost })
   app.register(passwordPolicy, { minLength: config.passwordMinLength })
-  app.register(accessTokens, config.tokens)
   app.register(healthRoutes)
   app.register(usersRoutes)
   app.register(tokenRoutes)

@@ -91,7 +91,8 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       issuer: parsed.TOKEN_ISSUER,
       audience: parsed.TOKEN_AUDIENCE,
       signingKeyFile: resolvePath(parsed.TOKEN_SIGNING_KEY_FILE),
-      signingKeyFileRequired: parsed.NODE_ENV === 'production',
+      // `Production` must not slip through as "not production" on a typo of case.
+      signingKeyFileRequired: parsed.NODE_ENV.trim().toLowerCase() === 'production',
       verifyKeysDir: resolvePath(parsed.TOKEN_VERIFY_KEYS_DIR),
     },
   }

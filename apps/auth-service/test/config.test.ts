@@ -55,6 +55,13 @@ t.test('every variable is read', async (t) => {
   })
 })
 
+t.test('NODE_ENV=production is recognised in any case', async (t) => {
+  for (const value of ['production', 'Production', ' PRODUCTION ']) {
+    t.equal(loadConfig({ NODE_ENV: value }).tokens.signingKeyFileRequired, true, value)
+  }
+  t.equal(loadConfig({ NODE_ENV: 'staging' }).tokens.signingKeyFileRequired, false)
+})
+
 t.test('a bad value is refused with the variable named', async (t) => {
   const bad: Array<[string, string]> = [
     ['PORT', 'eighty'],

@@ -56,6 +56,7 @@ t.test('NODE_ENV=production without a signing key stops the process, saying why'
   const [code] = await once(server.child, 'exit')
   t.equal(code, 1)
   t.match(server.lines.join('\n'), /TOKEN_SIGNING_KEY_FILE must be set when NODE_ENV=production/)
+  t.notMatch(server.lines.join('\n'), /migrations applied/, 'stopped before touching the database')
 })
 
 t.test('a signing key that is not Ed25519 stops the process, naming the file', async (t) => {
