@@ -3,6 +3,11 @@ import { DatabaseError } from '@auth-service/db'
 import { type ErrorCode, type ErrorResponse, errorCodes, isErrorCode } from '@auth-service/shared'
 import type { FastifyError } from 'fastify'
 
+/** A client error may carry headers that belong to its answer (WWW-Authenticate). */
+export interface ErrorWithHeaders extends FastifyError {
+  headers?: Record<string, string>
+}
+
 export interface ErrorAnswer {
   statusCode: number
   code: ErrorCode

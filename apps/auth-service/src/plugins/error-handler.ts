@@ -1,11 +1,12 @@
-import type { FastifyError, FastifyRequest } from 'fastify'
+import type { FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { answer, classifyError, errorBody } from '../errors/classify-error.js'
+import {
+  answer,
+  classifyError,
+  type ErrorWithHeaders,
+  errorBody,
+} from '../errors/classify-error.js'
 import { pathWithoutQuery } from '../request-path.js'
-
-interface ErrorHeaders {
-  headers?: Record<string, string>
-}
 
 function requestContext(request: FastifyRequest) {
   // Never the body or the headers: that is where passwords and tokens travel.
@@ -15,12 +16,11 @@ function requestContext(request: FastifyRequest) {
 /** The one place error bodies are written, for every route and for unknown routes. */
 export default fp(
   async (fastify) => {
-    fastify.setErrorHandler((error: FastifyError & ErrorHeaders, request, reply) => {
+    fastify.setErrorHandler((error: ErrorWithHeaders, request, reply) => {
       const answered = classifyError(error)
       if (answered.statusCode >= 500) {
         request.log.error({ err: error, ...requestContext(request) }, 'request failed')
       } else if (error.headers) {
-        // A client error may carry headers that belong to its answer (WWW-Authenticate).
         reply.headers(error.headers)
       }
       return reply.code(answered.statusCode).send(errorBody(answered))

@@ -1,5 +1,6 @@
 import { type AccessTokenClaims, InvalidToken } from '@auth-service/shared'
-import type { FastifyBaseLogger, FastifyError } from 'fastify'
+import type { FastifyBaseLogger } from 'fastify'
+import type { ErrorWithHeaders } from '../errors/classify-error.js'
 import { type AccessTokens, TokenRejected } from './access-tokens.js'
 
 // RFC 6750's b64token, after the scheme, which is case-insensitive.
@@ -17,13 +18,16 @@ export async function claimsFromAuthorization(
       tokenSent: false,
     })
   }
+  // Why, for the operator; never the token itself, which is a credential.
   const token = BEARER.exec(authorization)?.[1]
-  if (token === undefined) throw invalidToken('must be sent as Authorization: Bearer <token>')
+  if (token === undefined) {
+    log.info({ reason: 'not a bearer token' }, 'access token rejected')
+    throw invalidToken('must be sent as Authorization: Bearer <token>')
+  }
   try {
     return await accessTokens.verify(token)
   } catch (error) {
     if (!(error instanceof TokenRejected)) throw error
-    // Why, for the operator; never the token itself, which is a credential.
     log.info({ reason: error.detail }, 'access token rejected')
     throw invalidToken(error.reason)
   }
@@ -34,8 +38,8 @@ export async function claimsFromAuthorization(
  * A request that sent no token at all gets the challenge without an error.
  * Reasons never hold a double quote, so the description is a valid quoted-string.
  */
-export function invalidToken(reason: string, { tokenSent = true } = {}): FastifyError {
-  const error: FastifyError & { headers?: Record<string, string> } = new InvalidToken(reason)
+export function invalidToken(reason: string, { tokenSent = true } = {}): ErrorWithHeaders {
+  const error: ErrorWithHeaders = new InvalidToken(reason)
   error.headers = {
     'www-authenticate': tokenSent
       ? `${REALM}, error="invalid_token", error_description="${error.message}"`

@@ -37,10 +37,10 @@ t.test('GET /users/me answers the user of a valid token', async (t) => {
 })
 
 t.test('every token that is not ours, not valid or not current is a 401', async (t) => {
-  forEachDialect(t, async (t, { startApp, logs }) => {
+  forEachDialect(t, async (t, { startApp }) => {
     const signing = createTestKey(t)
     const stranger = createTestKey(t)
-    const { app } = await startApp({ TOKEN_SIGNING_KEY_FILE: signing.privateKeyFile })
+    const { app, logs } = await startApp({ TOKEN_SIGNING_KEY_FILE: signing.privateKeyFile })
     const { user, accessToken } = await registerAndLogIn(app, 'victim', PASSWORD)
     const other = await registerAndLogIn(app, 'other', PASSWORD)
 
@@ -65,8 +65,14 @@ t.test('every token that is not ours, not valid or not current is a 401', async 
     const unsigned = `${encodeJson({ alg: 'none', kid: signing.kid, typ: 'at+jwt' })}.${encodeJson(genuine.claims)}.`
     const publicPem = signing.publicKey.export({ type: 'spki', format: 'pem' })
     const publicRaw = base64url.decode(signing.publicKey.export({ format: 'jwk' }).x ?? '')
-    const hs256 = { ...genuine, header: { ...genuine.header, alg: 'HS256' } }
     const flipped = `${signature?.slice(0, -2)}${signature?.endsWith('AA') ? 'BB' : 'AA'}`
+
+    const bearer = async (changes: Partial<Forgery>) =>
+      `Bearer ${await forge({ ...genuine, ...changes })}`
+    const withClaims = (claims: JWTPayload) => bearer({ claims: { ...genuine.claims, ...claims } })
+    const withHeader = (header: Partial<Forgery['header']>) =>
+      bearer({ header: { ...genuine.header, ...header } })
+    const hs256 = { ...genuine, header: { ...genuine.header, alg: 'HS256' } }
 
     const rejected: Array<[string, string, RegExp?]> = [
       [
@@ -80,36 +86,24 @@ t.test('every token that is not ours, not valid or not current is a 401', async 
         `Bearer ${await forge(hs256, new TextEncoder().encode(String(publicPem)))}`,
       ],
       ['HS256 with the raw public key as secret', `Bearer ${await forge(hs256, publicRaw)}`],
-      ['a stranger’s key under our kid', `Bearer ${await forge({ ...genuine, key: stranger })}`],
+      ['a stranger’s key under our kid', await bearer({ key: stranger })],
       [
         'a stranger’s key under its own kid',
-        `Bearer ${await forge({ ...genuine, key: stranger, header: { ...genuine.header, kid: stranger.kid } })}`,
+        await bearer({ key: stranger, header: { ...genuine.header, kid: stranger.kid } }),
       ],
+      ['expired', await withClaims({ iat: now - 960, exp: now - 60 }), /has expired/],
       [
-        'expired',
-        `Bearer ${await forge({ ...genuine, claims: { ...genuine.claims, iat: now - 960, exp: now - 60 } })}`,
+        'older than TOKEN_TTL, whatever its exp says',
+        await withClaims({ iat: now - 1000, exp: now + 3600 }),
         /has expired/,
       ],
-      [
-        'another audience',
-        `Bearer ${await forge({ ...genuine, claims: { ...genuine.claims, aud: 'elsewhere' } })}`,
-      ],
-      [
-        'another issuer',
-        `Bearer ${await forge({ ...genuine, claims: { ...genuine.claims, iss: 'evil' } })}`,
-      ],
-      [
-        'not an access token (typ)',
-        `Bearer ${await forge({ ...genuine, header: { ...genuine.header, typ: 'JWT' } })}`,
-      ],
-      [
-        'no jti',
-        `Bearer ${await forge({ ...genuine, claims: { ...genuine.claims, jti: undefined } })}`,
-      ],
-      [
-        'a sub that is not a string',
-        `Bearer ${await forge({ ...genuine, claims: { ...genuine.claims, sub: 1 as unknown as string } })}`,
-      ],
+      ['issued in the future', await withClaims({ iat: now + 3600, exp: now + 4500 })],
+      ['another audience', await withClaims({ aud: 'elsewhere' })],
+      ['another issuer', await withClaims({ iss: 'evil' })],
+      ['not an access token (typ)', await withHeader({ typ: 'JWT' })],
+      ['no jti', await withClaims({ jti: undefined })],
+      ['no exp', await withClaims({ exp: undefined })],
+      ['a sub that is not a string', await withClaims({ sub: 1 as unknown as string })],
       ['not a JWT', 'Bearer not-a-jwt'],
       ['three empty parts', 'Bearer ..'],
       ['Basic credentials', 'Basic dmljdGltOnB3'],
@@ -130,6 +124,7 @@ t.test('every token that is not ours, not valid or not current is a 401', async 
     assertErrorBody(t, missing, 401, 'INVALID_TOKEN', /missing/)
     t.equal(missing.headers['www-authenticate'], 'Bearer realm="auth-service"', 'bare challenge')
 
+    t.match(logs(), /"reason":"not a bearer token"/, 'a malformed header is logged too')
     t.notOk(logs().includes(accessToken), 'no token in the log')
     t.notOk(logs().includes(signature ?? '-'), 'nor its signature')
   })
