@@ -92,6 +92,8 @@ try {
     `\nlargest gap between medians: ${(spread * 100).toFixed(1)} % (target: within 10 %)\n`,
   )
 } finally {
+  // On a MySQL DATABASE_URL the database is not ours: leave nothing behind.
+  await app.db('users').where({ username_canonical: username }).delete()
   await app.close()
   rmSync(scratch, { recursive: true, force: true })
 }
