@@ -6,6 +6,8 @@ import { type DatabaseTarget, parseDatabaseUrl } from './database-url.js'
 export interface DbOptions {
   /** Bound on waiting for a pooled connection, and on opening a new MySQL one. */
   connectTimeoutMs?: number
+  /** Bound on each query of the repositories (runQuery). */
+  queryTimeoutMs?: number
   /** Largest number of MySQL connections in the pool. */
   poolMax?: number
   /** Where Knex's own warnings go instead of the console. */
@@ -26,13 +28,18 @@ export function createDbFor(target: DatabaseTarget, options: DbOptions = {}): Kn
 /** The Knex settings for a target: pool, time zone, character set, timeouts. */
 export function knexConfigFor(target: DatabaseTarget, options: DbOptions = {}): Knex.Config {
   const connectTimeoutMs = options.connectTimeoutMs ?? 5000
+  const common = {
+    ...(options.log ? { log: options.log } : {}),
+    acquireConnectionTimeout: connectTimeoutMs,
+    // Knex's own place for settings of ours: every query reads its bound here.
+    userParams: { queryTimeoutMs: options.queryTimeoutMs ?? 5000 },
+  }
   if (target.dialect === 'sqlite') {
     return {
-      ...(options.log ? { log: options.log } : {}),
+      ...common,
       client: 'better-sqlite3',
       connection: { filename: target.filename },
       useNullAsDefault: true,
-      acquireConnectionTimeout: connectTimeoutMs,
       pool: {
         // better-sqlite3 is synchronous: one connection, and WAL so readers
         // in other processes (migrations, backups) do not block it.
@@ -51,7 +58,7 @@ export function knexConfigFor(target: DatabaseTarget, options: DbOptions = {}): 
     }
   }
   return {
-    ...(options.log ? { log: options.log } : {}),
+    ...common,
     client: 'mysql2',
     connection: {
       host: target.host,
@@ -64,7 +71,23 @@ export function knexConfigFor(target: DatabaseTarget, options: DbOptions = {}): 
       timezone: 'Z',
       connectTimeout: connectTimeoutMs,
     },
-    acquireConnectionTimeout: connectTimeoutMs,
     pool: { min: 0, max: options.poolMax ?? 10 },
   }
+}
+
+export function queryTimeoutOf(db: Knex): number {
+  return db.userParams.queryTimeoutMs ?? 5000
+}
+
+export interface PoolStats {
+  /** Connections running a query. */
+  used: number
+  /** Queries waiting for a connection. */
+  pending: number
+}
+
+/** How busy the connection pool is, for metrics. */
+export function poolStats(db: Knex): PoolStats {
+  const pool = db.client.pool as { numUsed(): number; numPendingAcquires(): number } | undefined
+  return { used: pool?.numUsed() ?? 0, pending: pool?.numPendingAcquires() ?? 0 }
 }

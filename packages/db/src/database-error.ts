@@ -1,3 +1,5 @@
+import type { Knex } from 'knex'
+import { queryTimeoutOf } from './create-db.js'
 import { errorCodeOf, isUnavailable } from './dialect.js'
 
 /**
@@ -20,10 +22,18 @@ export class DatabaseError extends Error {
   }
 }
 
-/** Runs a query, replacing any error it throws with a DatabaseError. */
-export async function runQuery<T>(query: () => PromiseLike<T>): Promise<T> {
+interface BoundedQuery<T> {
+  timeout(ms: number): PromiseLike<T>
+}
+
+/**
+ * Runs a query within the database's query timeout (createDb's
+ * `queryTimeoutMs`), replacing any error it throws with a DatabaseError. On a
+ * timeout Knex discards the connection rather than reuse one still busy.
+ */
+export async function runQuery<T>(db: Knex, query: BoundedQuery<T>): Promise<T> {
   try {
-    return await query()
+    return await query.timeout(queryTimeoutOf(db))
   } catch (error) {
     throw error instanceof DatabaseError ? error : new DatabaseError(error)
   }

@@ -1,11 +1,19 @@
 export type { Knex } from 'knex'
-export { createDb, createDbFor, type DbOptions, knexConfigFor } from './create-db.js'
+export {
+  createDb,
+  createDbFor,
+  type DbOptions,
+  knexConfigFor,
+  type PoolStats,
+  poolStats,
+} from './create-db.js'
 export { DatabaseError } from './database-error.js'
 export { type DatabaseTarget, describeDatabase, parseDatabaseUrl } from './database-url.js'
 export { type Dialect, dialectOf, isUnavailable, isUniqueViolation } from './dialect.js'
 export { migrateToLatest, rollbackAll } from './migrate.js'
 export { pingDatabase } from './ping.js'
 export {
+  deleteUserById,
   findUserByCanonicalName,
   findUserById,
   insertUser,

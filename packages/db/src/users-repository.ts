@@ -23,7 +23,8 @@ interface UserRow {
 }
 
 export async function insertUser(db: Knex, user: UserRecord): Promise<void> {
-  await runQuery(() =>
+  await runQuery(
+    db,
     db<UserRow>('users').insert({
       id: user.id,
       username: user.username,
@@ -35,7 +36,8 @@ export async function insertUser(db: Knex, user: UserRecord): Promise<void> {
 }
 
 export async function findUserById(db: Knex, id: string): Promise<UserProfile | undefined> {
-  const row = await runQuery(() =>
+  const row = await runQuery(
+    db,
     db<UserRow>('users').select('id', 'username', 'created_at').where({ id }).first(),
   )
   return row === undefined
@@ -45,7 +47,8 @@ export async function findUserById(db: Knex, id: string): Promise<UserProfile | 
 
 /** Whether a user has this canonical name; reads the index alone, never the hash. */
 export async function isUsernameTaken(db: Knex, usernameCanonical: string): Promise<boolean> {
-  const row = await runQuery(() =>
+  const row = await runQuery(
+    db,
     db<UserRow>('users').select('id').where({ username_canonical: usernameCanonical }).first(),
   )
   return row !== undefined
@@ -55,7 +58,8 @@ export async function findUserByCanonicalName(
   db: Knex,
   usernameCanonical: string,
 ): Promise<UserRecord | undefined> {
-  const row = await runQuery(() =>
+  const row = await runQuery(
+    db,
     db<UserRow>('users').where({ username_canonical: usernameCanonical }).first(),
   )
   return row === undefined ? undefined : toUserRecord(row)
@@ -71,7 +75,8 @@ export async function replacePasswordHash(
   expectedHash: string,
   newHash: string,
 ): Promise<boolean> {
-  const updated = await runQuery(() =>
+  const updated = await runQuery(
+    db,
     db<UserRow>('users')
       .where({ id, password_hash: expectedHash })
       .update({ password_hash: newHash }),
@@ -87,4 +92,10 @@ function toUserRecord(row: UserRow): UserRecord {
     passwordHash: row.password_hash,
     createdAt: new Date(row.created_at),
   }
+}
+
+/** Deletes a user by id; returns whether there was one. */
+export async function deleteUserById(db: Knex, id: string): Promise<boolean> {
+  const deleted = await runQuery(db, db<UserRow>('users').where({ id }).delete())
+  return deleted === 1
 }

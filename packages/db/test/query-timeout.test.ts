@@ -1,0 +1,28 @@
+import t from 'tap'
+import { createDb } from '../src/create-db.js'
+import { DatabaseError, runQuery } from '../src/database-error.js'
+import { testDialects } from '../src/testing.js'
+
+const mysql = testDialects().find(({ dialect }) => dialect === 'mysql')
+
+t.test(
+  'a query over the timeout fails as unavailable, and the pool goes on',
+  {
+    skip: mysql?.skip,
+  },
+  async (t) => {
+    const database = await mysql?.create()
+    if (database === undefined) throw new Error('no MySQL test database')
+    const db = createDb(database.url, { queryTimeoutMs: 200, poolMax: 1 })
+    t.teardown(async () => {
+      await db.destroy()
+      await database.drop()
+    })
+    const slow = await runQuery(db, db.raw('select sleep(3)')).catch((error: unknown) => error)
+    t.type(slow, DatabaseError)
+    t.equal((slow as DatabaseError).unavailable, true)
+    // With one connection, a connection still busy with the sleep would hold this up.
+    const [rows] = await runQuery(db, db.raw('select 1 as one'))
+    t.same(rows, [{ one: 1 }], 'a fresh connection answers')
+  },
+)
