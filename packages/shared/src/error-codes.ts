@@ -35,6 +35,11 @@ export const errorCodes = {
     description:
       'The bearer token is missing, malformed, expired, not signed by one of our keys, issued for another issuer or audience, or its user no longer exists.',
   },
+  CLIENT_CERTIFICATE_REQUIRED: {
+    statusCode: 403,
+    description:
+      'Mutual TLS is on and the connection presented no client certificate signed by the configured CA.',
+  },
   NOT_FOUND: {
     statusCode: 404,
     description: 'No route answers this method and path.',
@@ -59,6 +64,11 @@ export const errorCodes = {
     statusCode: 415,
     description: 'The body is not sent as application/json in UTF-8.',
   },
+  RATE_LIMITED: {
+    statusCode: 429,
+    description:
+      'Too many requests from this address, or login attempts for this username; retry after the Retry-After seconds.',
+  },
   HEADERS_TOO_LARGE: {
     statusCode: 431,
     description: 'The request headers are too large.',
@@ -69,7 +79,16 @@ export const errorCodes = {
   },
   DATABASE_UNAVAILABLE: {
     statusCode: 503,
-    description: 'The database did not answer; retry later.',
+    description: 'The database did not answer in time; nothing was written; retry later.',
+  },
+  OVERLOADED: {
+    statusCode: 503,
+    description:
+      'More password hashing is waiting than can finish soon, or the process is under memory or event-loop pressure; retry after the Retry-After seconds.',
+  },
+  SHUTTING_DOWN: {
+    statusCode: 503,
+    description: 'The instance is shutting down (readiness only); others take its traffic.',
   },
 } as const satisfies Record<string, { statusCode: number; description: string }>
 

@@ -1,23 +1,73 @@
-import { type Static, Type } from '@sinclair/typebox'
+import { type Static, type TLiteral, type TObject, Type } from '@sinclair/typebox'
 import { ERROR_CODES, type ErrorCode, errorCodes } from './error-codes.js'
 
+const errorProperties = {
+  error: Type.String({ description: 'The HTTP status text, e.g. "Conflict".' }),
+  message: Type.String({ description: 'A human-readable explanation.' }),
+}
+
+/** Every error body, whatever the route: the shape a client decodes. */
 export const ErrorResponse = Type.Object(
   {
     statusCode: Type.Integer({ minimum: 400, maximum: 599 }),
-    error: Type.String({ description: 'The HTTP status text, e.g. "Conflict".' }),
     code: Type.Union(
       ERROR_CODES.map((code) => Type.Literal(code)),
       { description: 'A stable, machine-readable error code.' },
     ),
-    message: Type.String({ description: 'A human-readable explanation.' }),
+    ...errorProperties,
   },
-  { $id: 'ErrorResponse', title: 'Error', additionalProperties: false },
+  { title: 'Error', additionalProperties: false },
 )
 export type ErrorResponse = Static<typeof ErrorResponse>
 
-/** The response-schema entries for the error codes a route can answer with. */
-export function errorResponses(...codes: ErrorCode[]): Record<number, typeof ErrorResponse> {
-  const responses: Record<number, typeof ErrorResponse> = {}
-  for (const code of codes) responses[errorCodes[code].statusCode] = ErrorResponse
+/** Errors any route but the probes can answer with. */
+export const COMMON_ERRORS = [
+  'INTERNAL_ERROR',
+  'OVERLOADED',
+  'CLIENT_CERTIFICATE_REQUIRED',
+] as const
+/** Errors of reading a JSON body. */
+export const JSON_BODY_ERRORS = [
+  'VALIDATION_FAILED',
+  'INVALID_JSON',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+] as const
+
+type ErrorBodySchema = TObject<{
+  statusCode: TLiteral<number>
+  code: ReturnType<typeof Type.Union<TLiteral<ErrorCode>[]>>
+  error: typeof errorProperties.error
+  message: typeof errorProperties.message
+}>
+
+/**
+ * The response-schema entries for the error codes a route can answer with:
+ * one per status, its `code` limited to those codes and its description
+ * saying what each means, so the OpenAPI document lists them.
+ */
+export function errorResponses(...codes: ErrorCode[]): Record<number, ErrorBodySchema> {
+  const byStatus = new Map<number, ErrorCode[]>()
+  for (const code of new Set(codes)) {
+    const status = errorCodes[code].statusCode
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code])
+  }
+  const responses: Record<number, ErrorBodySchema> = {}
+  for (const [status, sameStatus] of byStatus) {
+    responses[status] = Type.Object(
+      {
+        statusCode: Type.Literal(status),
+        code: Type.Union(sameStatus.map((code) => Type.Literal(code))),
+        ...errorProperties,
+      },
+      {
+        title: `Error ${status}`,
+        additionalProperties: false,
+        description: sameStatus
+          .map((code) => `\`${code}\`: ${errorCodes[code].description}`)
+          .join(' '),
+      },
+    )
+  }
   return responses
 }

@@ -20,3 +20,10 @@ export const DatabaseUnavailable = defineError(
   'DATABASE_UNAVAILABLE',
   'The database is not answering',
 )
+export const Overloaded = defineError('OVERLOADED', 'The service is overloaded; retry later')
+export const RateLimited = defineError('RATE_LIMITED', 'Too many requests; retry in %s seconds')
+export const ShuttingDown = defineError('SHUTTING_DOWN', 'This instance is shutting down')
+export const ClientCertificateRequired = defineError(
+  'CLIENT_CERTIFICATE_REQUIRED',
+  'Present a client certificate signed by the trusted CA',
+)

@@ -1,16 +1,32 @@
 export { ERROR_CODES, type ErrorCode, errorCodes, isErrorCode } from './error-codes.js'
-export { ErrorResponse, errorResponses } from './error-response.js'
 export {
+  COMMON_ERRORS,
+  ErrorResponse,
+  errorResponses,
+  JSON_BODY_ERRORS,
+} from './error-response.js'
+export {
+  ClientCertificateRequired,
   DatabaseUnavailable,
   InvalidCredentials,
   InvalidToken,
   InvalidUsername,
+  Overloaded,
   PasswordPolicyViolation,
+  RateLimited,
+  ShuttingDown,
   UnsupportedMediaType,
   UserNotFound,
   UsernameTaken,
 } from './errors.js'
-export { HealthStatus, livenessSchema, readinessSchema } from './health.js'
+export {
+  HealthStatus,
+  livenessSchema,
+  METRICS_PATH,
+  metricsSchema,
+  PROBE_PATHS,
+  readinessSchema,
+} from './health.js'
 export {
   ACCESS_TOKEN_ALGORITHM,
   ACCESS_TOKEN_TYPE,

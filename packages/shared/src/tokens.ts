@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox'
-import { errorResponses } from './error-response.js'
+import { COMMON_ERRORS, errorResponses, JSON_BODY_ERRORS } from './error-response.js'
 
 /** The one signature algorithm tokens are signed with, and the only one verifiers may accept. */
 export const ACCESS_TOKEN_ALGORITHM = 'EdDSA'
@@ -64,21 +64,24 @@ export type JsonWebKeySet = Static<typeof JsonWebKeySet>
 
 export const createTokenSchema = {
   summary: 'Log in: check a password and issue an access token',
+  tags: ['tokens'],
   body: LoginBody,
   response: {
     200: AccessTokenResponse,
     ...errorResponses(
-      'VALIDATION_FAILED',
+      ...JSON_BODY_ERRORS,
+      'INVALID_USERNAME',
+      'PASSWORD_POLICY',
       'INVALID_CREDENTIALS',
-      'PAYLOAD_TOO_LARGE',
-      'UNSUPPORTED_MEDIA_TYPE',
-      'INTERNAL_ERROR',
+      'RATE_LIMITED',
       'DATABASE_UNAVAILABLE',
+      ...COMMON_ERRORS,
     ),
   },
 } as const
 
 export const jwksSchema = {
   summary: 'The public keys that verify access tokens (JWKS)',
-  response: { 200: JsonWebKeySet },
+  tags: ['tokens'],
+  response: { 200: JsonWebKeySet, ...errorResponses(...COMMON_ERRORS) },
 } as const

@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox'
-import { errorResponses } from './error-response.js'
+import { COMMON_ERRORS, errorResponses, JSON_BODY_ERRORS } from './error-response.js'
 
 export const USERNAME_RULES =
   '3 to 32 characters after Unicode NFC normalization: letters (with their combining marks), digits, ".", "_" and "-", starting with a letter or digit. Case and width do not distinguish users: "Lorenzo", "lorenzo" and "Ｌｏｒｅｎｚｏ" are one user.'
@@ -33,38 +33,43 @@ export type UserIdParams = Static<typeof UserIdParams>
 
 export const registerUserSchema = {
   summary: 'Register a user',
+  tags: ['users'],
   body: RegisterUserBody,
   response: {
     201: UserView,
     ...errorResponses(
-      'VALIDATION_FAILED',
+      ...JSON_BODY_ERRORS,
+      'INVALID_USERNAME',
+      'PASSWORD_POLICY',
       'USERNAME_TAKEN',
-      'PAYLOAD_TOO_LARGE',
-      'UNSUPPORTED_MEDIA_TYPE',
-      'INTERNAL_ERROR',
+      'RATE_LIMITED',
       'DATABASE_UNAVAILABLE',
+      ...COMMON_ERRORS,
     ),
   },
 } as const
 
 export const getUserSchema = {
   summary: 'Look a user up by id',
+  tags: ['users'],
   params: UserIdParams,
   response: {
     200: UserView,
     ...errorResponses(
       'VALIDATION_FAILED',
       'USER_NOT_FOUND',
-      'INTERNAL_ERROR',
       'DATABASE_UNAVAILABLE',
+      ...COMMON_ERRORS,
     ),
   },
 } as const
 
 export const currentUserSchema = {
   summary: 'The user a bearer access token was issued to',
+  tags: ['users'],
+  security: [{ bearerAuth: [] }],
   response: {
     200: UserView,
-    ...errorResponses('INVALID_TOKEN', 'INTERNAL_ERROR', 'DATABASE_UNAVAILABLE'),
+    ...errorResponses('INVALID_TOKEN', 'DATABASE_UNAVAILABLE', ...COMMON_ERRORS),
   },
 } as const
