@@ -77,7 +77,7 @@ try {
   }
   const medians: number[] = []
   process.stdout.write(
-    `POST /tokens at bcrypt cost ${config.bcryptCost} on ${config.database.dialect}, ${samples} sequential samples each\n\n`,
+    `POST /tokens at bcrypt cost ${config.hashing.cost} on ${config.database.dialect}, ${samples} sequential samples each\n\n`,
   )
   process.stdout.write('| outcome | median ms | p95 ms |\n|---|---:|---:|\n')
   for (const kind of order) {

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyServerOptions } from 'fastify'
 import type { DestinationStream } from 'pino'
@@ -5,17 +6,28 @@ import { AccessLogController } from './access-log.js'
 import type { AppConfig } from './config.js'
 import { clientErrorHandler, frameworkErrorHandler } from './errors/framework-errors.js'
 import accessTokens from './plugins/access-tokens.js'
+import clientCertificates from './plugins/client-certificates.js'
 import database from './plugins/database.js'
 import errorHandler from './plugins/error-handler.js'
 import jsonBody from './plugins/json-body.js'
+import loadShedding from './plugins/load-shedding.js'
+import metrics from './plugins/metrics.js'
+import notFound from './plugins/not-found.js'
+import openapi from './plugins/openapi.js'
 import passwordHasher from './plugins/password-hasher.js'
 import passwordPolicy from './plugins/password-policy.js'
+import rateLimits from './plugins/rate-limits.js'
+import registrationRollback from './plugins/registration-rollback.js'
 import requestId, { requestIdFor } from './plugins/request-id.js'
 import shutdown from './plugins/shutdown.js'
 import healthRoutes from './routes/health/index.js'
+import metricsRoutes from './routes/metrics/index.js'
 import tokenRoutes from './routes/tokens/index.js'
 import usersRoutes from './routes/users/index.js'
 import wellKnownRoutes from './routes/well-known/index.js'
+import { tlsServerOptions } from './tls-options.js'
+
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string }
 
 export const BODY_LIMIT_BYTES = 16 * 1024
 
@@ -28,34 +40,51 @@ export interface BuildAppOptions {
 
 /** Builds the service from a validated config; the caller decides whether to listen. */
 export function buildApp(config: AppConfig, options: BuildAppOptions = {}) {
-  const app = Fastify({
+  const serverOptions: FastifyServerOptions = {
     logger: loggerOptions(config, options),
     logController: new AccessLogController(),
     requestIdHeader: false,
     genReqId: requestIdFor,
+    trustProxy: trustProxyOption(config.trustProxy),
     bodyLimit: BODY_LIMIT_BYTES,
     frameworkErrors: frameworkErrorHandler,
     clientErrorHandler,
-    // A request arriving while the app closes is served, not refused: the
-    // shutdown plugin marks its answer `Connection: close`.
+    // A request arriving while the app closes is served, not refused, and
+    // idle connections are closed by the shutdown plugin, after a grace.
     return503OnClosing: false,
+    forceCloseConnections: false,
     ajv: {
       // A number is not a username and an unknown field is a caller's bug:
       // reject both instead of coercing or silently dropping.
       customOptions: { coerceTypes: false, removeAdditional: false },
     },
+  }
+  const https = config.tls === undefined ? undefined : tlsServerOptions(config.tls)
+  // The HTTPS server differs from the HTTP one only below the surface this app uses.
+  const app = Fastify({
+    ...serverOptions,
+    ...(https ? { https } : {}),
   }).withTypeProvider<TypeBoxTypeProvider>()
 
+  // Infrastructure first: what every route relies on, in the order requests meet it.
+  app.register(metrics)
   app.register(errorHandler)
   app.register(jsonBody)
   app.register(requestId)
   app.register(shutdown)
-  // Keys first: a missing or unusable key stops the start before any migration runs.
+  app.register(clientCertificates, { required: config.tls?.clientCaFile !== undefined })
+  app.register(loadShedding, config.pressure)
+  app.register(rateLimits, config.rateLimits)
+  app.register(notFound)
+  // Keys before the database: a missing or unusable key stops the start before any migration.
   app.register(accessTokens, config.tokens)
-  app.register(database, { target: config.database })
-  app.register(passwordHasher, { cost: config.bcryptCost })
+  app.register(database, { target: config.database, limits: config.databaseLimits })
+  app.register(registrationRollback)
+  app.register(passwordHasher, config.hashing)
   app.register(passwordPolicy, { minLength: config.passwordMinLength })
+  app.register(openapi, { version })
   app.register(healthRoutes)
+  app.register(metricsRoutes)
   app.register(usersRoutes)
   app.register(tokenRoutes)
   app.register(wellKnownRoutes)
@@ -79,4 +108,9 @@ function loggerOptions(
     ...(options.logStream ? { stream: options.logStream } : {}),
     ...(options.prettyLogs && !options.logStream ? { transport: { target: 'pino-pretty' } } : {}),
   }
+}
+
+// A number counts trusted hops; Fastify's types want that as a function.
+function trustProxyOption(trust: AppConfig['trustProxy']): FastifyServerOptions['trustProxy'] {
+  return typeof trust === 'number' ? (_address, hop) => hop < trust : trust
 }

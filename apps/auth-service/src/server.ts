@@ -2,33 +2,38 @@ import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.js'
 import { ConfigError, loadConfig } from './config.js'
 
-// In-flight requests get this long to finish after SIGTERM/SIGINT; past it
-// the process exits non-zero rather than hang a rollout.
-const SHUTDOWN_DEADLINE_MS = 10_000
-
 function exitOnConfigError(error: unknown) {
   if (!(error instanceof ConfigError)) return
   process.stderr.write(`auth-service: ${error.message}\n`)
   process.exit(1)
 }
 
-function loadConfigOrExit() {
+function buildOrExit() {
   try {
-    return loadConfig(process.env)
+    const config = loadConfig(process.env)
+    // Pretty logs for a person at a terminal, JSON lines for everything else.
+    return { config, app: buildApp(config, { prettyLogs: process.stdout.isTTY === true }) }
   } catch (error) {
     exitOnConfigError(error)
     throw error
   }
 }
 
-const config = loadConfigOrExit()
-// Pretty logs for a person at a terminal, JSON lines for everything else.
-const app = buildApp(config, { prettyLogs: process.stdout.isTTY === true })
+const { config, app } = buildOrExit()
 
-closeWithGrace({ delay: SHUTDOWN_DEADLINE_MS, logger: app.log }, async ({ signal, err }) => {
-  if (err) app.log.error({ err }, 'shutting down after an unexpected error')
-  else app.log.info({ signal }, 'shutting down')
+// SIGTERM: readiness fails at once; requests are still served through the
+// drain delay while Kubernetes stops routing here; then the server stops
+// accepting, in-flight requests (queued hashes included) finish, the pool
+// closes. Past the deadline the process exits non-zero rather than hang a rollout.
+closeWithGrace({ delay: config.shutdown.timeoutMs, logger: app.log }, async ({ signal, err }) => {
+  if (err) {
+    app.log.error({ err }, 'shutting down after an unexpected error')
+  } else {
+    app.log.info({ signal, drainDelayMs: config.shutdown.drainDelayMs }, 'shutting down')
+    await app.drain(config.shutdown.drainDelayMs)
+  }
   await app.close()
+  app.log.info('shut down')
 })
 
 try {

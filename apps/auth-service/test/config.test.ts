@@ -1,4 +1,6 @@
+import { availableParallelism } from 'node:os'
 import path from 'node:path'
+import { getHeapStatistics } from 'node:v8'
 import t from 'tap'
 import { ConfigError, DEFAULT_SQLITE_FILE, loadConfig } from '../src/config.js'
 
@@ -6,8 +8,10 @@ t.test('with nothing set, the defaults apply', async (t) => {
   t.same(loadConfig({}), {
     port: 3000,
     host: '127.0.0.1',
+    trustProxy: false,
     database: { dialect: 'sqlite', filename: DEFAULT_SQLITE_FILE },
-    bcryptCost: 12,
+    databaseLimits: { connectTimeoutMs: 2000, queryTimeoutMs: 2000, poolMax: 10 },
+    hashing: { cost: 12, concurrency: Math.min(4, availableParallelism()), queueLimit: undefined },
     passwordMinLength: 8,
     logLevel: 'info',
     tokens: {
@@ -18,6 +22,22 @@ t.test('with nothing set, the defaults apply', async (t) => {
       signingKeyFileRequired: false,
       verifyKeysDir: undefined,
     },
+    rateLimits: {
+      enabled: true,
+      windowMs: 60_000,
+      registerPerAddress: 600,
+      loginPerAddress: 1200,
+      loginPerUsername: 10,
+      notFoundPerAddress: 60,
+      redisUrl: undefined,
+      redisKeyPrefix: 'auth-service:',
+    },
+    pressure: {
+      maxEventLoopDelayMs: 1000,
+      maxHeapUsedBytes: Math.floor(getHeapStatistics().heap_size_limit * 0.9),
+    },
+    shutdown: { drainDelayMs: 5000, timeoutMs: 25_000 },
+    tls: undefined,
   })
   t.equal(path.basename(path.dirname(DEFAULT_SQLITE_FILE)), 'data')
 })
@@ -36,12 +56,52 @@ t.test('every variable is read', async (t) => {
     TOKEN_AUDIENCE: 'billing',
     TOKEN_SIGNING_KEY_FILE: 'secrets/signing.pem',
     TOKEN_VERIFY_KEYS_DIR: '/etc/auth/verify',
+    TRUST_PROXY: '10.0.0.0/8,127.0.0.1',
+    DATABASE_CONNECT_TIMEOUT_MS: '500',
+    DATABASE_QUERY_TIMEOUT_MS: '1500',
+    DATABASE_POOL_MAX: '20',
+    UV_THREADPOOL_SIZE: '8',
+    HASH_QUEUE_LIMIT: '30',
+    RATE_LIMIT_ENABLED: 'false',
+    RATE_LIMIT_WINDOW_SECONDS: '10',
+    RATE_LIMIT_REGISTER_PER_ADDRESS: '5',
+    RATE_LIMIT_LOGIN_PER_ADDRESS: '6',
+    RATE_LIMIT_LOGIN_PER_USERNAME: '3',
+    RATE_LIMIT_NOT_FOUND_PER_ADDRESS: '7',
+    REDIS_URL: 'redis://cache:6379',
+    REDIS_KEY_PREFIX: 'auth:',
+    MAX_EVENT_LOOP_DELAY_MS: '0',
+    MAX_HEAP_USED_MB: '200',
+    SHUTDOWN_DRAIN_DELAY_MS: '10000',
+    SHUTDOWN_TIMEOUT_MS: '40000',
+    TLS_CERT_FILE: 'tls/cert.pem',
+    TLS_KEY_FILE: 'tls/key.pem',
+    TLS_CLIENT_CA_FILE: '/etc/ca.pem',
   })
   t.match(config, {
+    trustProxy: '10.0.0.0/8,127.0.0.1',
+    databaseLimits: { connectTimeoutMs: 500, queryTimeoutMs: 1500, poolMax: 20 },
+    hashing: { cost: 10, concurrency: Math.min(8, availableParallelism()), queueLimit: 30 },
+    rateLimits: {
+      enabled: false,
+      windowMs: 10_000,
+      registerPerAddress: 5,
+      loginPerAddress: 6,
+      loginPerUsername: 3,
+      notFoundPerAddress: 7,
+      redisUrl: 'redis://cache:6379',
+      redisKeyPrefix: 'auth:',
+    },
+    pressure: { maxEventLoopDelayMs: 0, maxHeapUsedBytes: 200 * 1024 * 1024 },
+    shutdown: { drainDelayMs: 10_000, timeoutMs: 40_000 },
+    tls: {
+      certFile: path.resolve('tls/cert.pem'),
+      keyFile: path.resolve('tls/key.pem'),
+      clientCaFile: '/etc/ca.pem',
+    },
     port: 8080,
     host: '0.0.0.0',
     database: { dialect: 'mysql', host: 'db', database: 'auth' },
-    bcryptCost: 10,
     passwordMinLength: 12,
     logLevel: 'warn',
     tokens: {
@@ -53,6 +113,21 @@ t.test('every variable is read', async (t) => {
       verifyKeysDir: '/etc/auth/verify',
     },
   })
+})
+
+t.test(
+  'HASH_CONCURRENCY defaults to the thread-pool size or the cores, whichever is fewer',
+  async (t) => {
+    t.equal(loadConfig({ UV_THREADPOOL_SIZE: '1' }).hashing.concurrency, 1)
+    const many = loadConfig({ UV_THREADPOOL_SIZE: '1024' })
+    t.equal(many.hashing.concurrency, availableParallelism())
+    t.equal(loadConfig({ UV_THREADPOOL_SIZE: '6', HASH_CONCURRENCY: '3' }).hashing.concurrency, 3)
+  },
+)
+
+t.test('TRUST_PROXY: a number of hops, true, or addresses', async (t) => {
+  t.equal(loadConfig({ TRUST_PROXY: '2' }).trustProxy, 2)
+  t.equal(loadConfig({ TRUST_PROXY: 'true' }).trustProxy, true)
 })
 
 t.test('NODE_ENV=production is recognised in any case', async (t) => {
@@ -74,6 +149,11 @@ t.test('a bad value is refused with the variable named', async (t) => {
     ['TOKEN_TTL', 'forever'],
     ['TOKEN_TTL', '59'],
     ['TOKEN_TTL', '86401'],
+    ['HASH_CONCURRENCY', '0'],
+    ['RATE_LIMIT_ENABLED', 'maybe'],
+    ['REDIS_URL', 'http://cache:6379'],
+    ['DATABASE_QUERY_TIMEOUT_MS', '10'],
+    ['SHUTDOWN_TIMEOUT_MS', '1000'],
     ['DATABASE_URL', 'postgres://u:topsecret@h/db'],
     ['DATABASE_URL', 'mysql://u:topsecret@h'],
   ]

@@ -1,48 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process'
 import { generateKeyPairSync } from 'node:crypto'
 import { once } from 'node:events'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { createInterface } from 'node:readline'
 import { createDb, findUserByCanonicalName } from '@auth-service/db'
 import t from 'tap'
-
-const SERVER = path.resolve(import.meta.dirname, '../src/server.ts')
-
-interface Started {
-  child: ChildProcess
-  lines: string[]
-  /** Resolves with the first log line matching `pattern`. */
-  waitForLine(pattern: RegExp): Promise<string>
-}
-
-function startServer(env: Record<string, string>): Started {
-  const child = spawn(process.execPath, ['--import=tsx', SERVER], {
-    env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  const lines: string[] = []
-  const waiters: Array<{ pattern: RegExp; resolve(line: string): void }> = []
-  for (const stream of [child.stdout, child.stderr]) {
-    createInterface({ input: stream }).on('line', (line) => {
-      lines.push(line)
-      for (const waiter of waiters.filter((w) => w.pattern.test(line))) {
-        waiters.splice(waiters.indexOf(waiter), 1)
-        waiter.resolve(line)
-      }
-    })
-  }
-  return {
-    child,
-    lines,
-    waitForLine: (pattern) => {
-      const seen = lines.find((line) => pattern.test(line))
-      if (seen) return Promise.resolve(seen)
-      return new Promise((resolve) => waiters.push({ pattern, resolve }))
-    },
-  }
-}
+import { startServer } from './helpers/server-process.js'
 
 t.test('a bad setting stops the process with the variable named', async (t) => {
   const server = startServer({ BCRYPT_COST: 'twelve' })
@@ -94,10 +57,10 @@ t.test('SIGTERM lets an in-flight registration finish, then exits 0', async (t) 
     DATABASE_URL: `sqlite:${dir}/db.sqlite`,
     BCRYPT_COST: '12',
     LOG_LEVEL: 'debug',
+    SHUTDOWN_DRAIN_DELAY_MS: '100',
   })
   t.teardown(() => server.child.kill('SIGKILL'))
-  const listening = JSON.parse(await server.waitForLine(/Server listening/))
-  const url = /http:\/\/[\d.]+:\d+/.exec(listening.msg)?.[0]
+  const url = await server.origin()
   const registration = fetch(`${url}/users`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

@@ -4,8 +4,11 @@ import {
   describeDatabase,
   type Knex,
   migrateToLatest,
+  poolStats,
 } from '@auth-service/db'
 import fp from 'fastify-plugin'
+import { Gauge } from 'prom-client'
+import type { DatabaseLimits } from '../config.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -15,13 +18,15 @@ declare module 'fastify' {
 
 export interface DatabasePluginOptions {
   target: DatabaseTarget
+  limits: DatabaseLimits
 }
 
 /** The Knex pool, shared with every route; closed when the app closes. */
 export default fp<DatabasePluginOptions>(
-  async (fastify, { target }) => {
+  async (fastify, { target, limits }) => {
     const knexLog = fastify.log.child({ component: 'knex' })
     const db = createDbFor(target, {
+      ...limits,
       log: {
         warn: (message: unknown) => knexLog.warn(String(message)),
         error: (message: unknown) => knexLog.error(String(message)),
@@ -32,7 +37,25 @@ export default fp<DatabasePluginOptions>(
     })
     fastify.decorate('db', db)
     fastify.addHook('onClose', async () => {
+      await fastify.handlersSettled()
       await db.destroy()
+    })
+    const registers = [fastify.metrics.registry]
+    new Gauge({
+      name: 'db_pool_connections_in_use',
+      help: 'Database connections running a query',
+      registers,
+      collect() {
+        this.set(poolStats(db).used)
+      },
+    })
+    new Gauge({
+      name: 'db_pool_acquires_waiting',
+      help: 'Queries waiting for a database connection',
+      registers,
+      collect() {
+        this.set(poolStats(db).pending)
+      },
     })
     fastify.log.info({ database: describeDatabase(target) }, 'database in use')
     // The embedded database has no operator to run migrations: it migrates itself.
@@ -42,5 +65,5 @@ export default fp<DatabasePluginOptions>(
       if (applied.length > 0) fastify.log.info({ migrations: applied }, 'migrations applied')
     }
   },
-  { name: 'database' },
+  { name: 'database', dependencies: ['metrics', 'shutdown'] },
 )

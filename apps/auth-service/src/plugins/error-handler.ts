@@ -1,11 +1,6 @@
 import type { FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import {
-  answer,
-  classifyError,
-  type ErrorWithHeaders,
-  errorBody,
-} from '../errors/classify-error.js'
+import { classifyError, type ErrorWithHeaders, errorBody } from '../errors/classify-error.js'
 import { pathWithoutQuery } from '../request-path.js'
 
 function requestContext(request: FastifyRequest) {
@@ -13,22 +8,24 @@ function requestContext(request: FastifyRequest) {
   return { method: request.method, path: pathWithoutQuery(request.url), params: request.params }
 }
 
-/** The one place error bodies are written, for every route and for unknown routes. */
+/** The one place error bodies are written, for every route. */
 export default fp(
   async (fastify) => {
     fastify.setErrorHandler((error: ErrorWithHeaders, request, reply) => {
       const answered = classifyError(error)
-      if (answered.statusCode >= 500) {
+      if (answered.code === 'INTERNAL_ERROR') {
         request.log.error({ err: error, ...requestContext(request) }, 'request failed')
-      } else if (error.headers) {
-        reply.headers(error.headers)
+      } else if (answered.statusCode >= 500) {
+        // Expected under faults and load: the reason, without a stack per request.
+        request.log.warn({ code: answered.code, reason: error.message }, 'service unavailable')
+      }
+      // Headers that belong to the answer: WWW-Authenticate, Retry-After.
+      if (error.headers) reply.headers(error.headers)
+      // Every 503 says when to try again; most faults behind one pass quickly.
+      if (answered.statusCode === 503 && !reply.hasHeader('retry-after')) {
+        reply.header('retry-after', '1')
       }
       return reply.code(answered.statusCode).send(errorBody(answered))
-    })
-    fastify.setNotFoundHandler((request, reply) => {
-      const path = pathWithoutQuery(request.url)
-      const notFound = answer('NOT_FOUND', `No route for ${request.method} ${path}`)
-      return reply.code(404).send(errorBody(notFound))
     })
   },
   { name: 'error-handler' },

@@ -1,21 +1,11 @@
-import bcrypt from 'bcrypt'
+import { Overloaded } from '@auth-service/shared'
 import fp from 'fastify-plugin'
-
-export interface PasswordHasher {
-  /** The bcrypt work factor new hashes are made with. */
-  readonly cost: number
-  /** Hashes on libuv's thread pool, off the event loop. */
-  hash(password: string): Promise<string>
-  /**
-   * Whether `password` matches `hash`. With no hash (no such user) it checks
-   * against a stand-in hash of the configured cost and answers false, so the
-   * answer takes as long as for a user who exists. It never takes less than
-   * the configured cost.
-   */
-  verify(password: string, hash: string | undefined): Promise<boolean>
-  /** Whether a stored hash was made at another cost than the configured one. */
-  needsRehash(hash: string): boolean
-}
+import { Counter, Gauge, Histogram } from 'prom-client'
+import type { HashingSettings } from '../config.js'
+import type { ErrorWithHeaders } from '../errors/classify-error.js'
+import { defaultQueueLimit, estimateHashMs, hashParallelism } from '../hashing/hash-timing.js'
+import { createPasswordHasher, type PasswordHasher } from '../hashing/password-hasher.js'
+import { createWorkQueue, WorkQueueFull } from '../hashing/work-queue.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -23,49 +13,89 @@ declare module 'fastify' {
   }
 }
 
-// The salt and digest of a real bcrypt hash. compare() does all the work the
-// cost in front of them asks for whatever they are, so a stand-in of any cost
-// needs no hashing at start.
-const STAND_IN_SALT_AND_DIGEST = 'irOpIed5scB/.EUHHeYQduWtzlA/fhe39rMJW/SKnf5rfPp6/WOAe'
-
-export function standInHash(cost: number): string {
-  return `$2b$${String(cost).padStart(2, '0')}$${STAND_IN_SALT_AND_DIGEST}`
-}
-
-// getRounds throws on a malformed hash; such a hash verifies nothing anyway.
-function roundsOf(hash: string): number {
-  try {
-    return bcrypt.getRounds(hash)
-  } catch {
-    return Number.NaN
-  }
-}
-
-export default fp<{ cost: number }>(
-  async (fastify, { cost }) => {
-    const standIn = standInHash(cost)
-    const passwordHasher: PasswordHasher = {
-      cost,
-      hash: (password) => bcrypt.hash(password, cost),
-      async verify(password, hash) {
-        if (hash === undefined) {
-          await bcrypt.compare(password, standIn)
-          return false
-        }
-        // A hash made at a lower cost before BCRYPT_COST was raised would be
-        // quicker to reject than an unknown name: pay the configured cost too.
-        if (roundsOf(hash) < cost) {
-          const [matches] = await Promise.all([
-            bcrypt.compare(password, hash),
-            bcrypt.compare(password, standIn),
-          ])
-          return matches
-        }
-        return bcrypt.compare(password, hash)
+/**
+ * bcrypt behind admission control: at most `concurrency` hashes run, a bounded
+ * line waits, and past it registration and login are refused at once with 503
+ * OVERLOADED rather than queue work for minutes.
+ */
+export default fp<HashingSettings>(
+  async (fastify, settings) => {
+    let hashMs = await estimateHashMs(settings.cost)
+    const queueLimit = settings.queueLimit ?? defaultQueueLimit(hashMs, settings.concurrency)
+    const queue = createWorkQueue({ concurrency: settings.concurrency, queueLimit })
+    fastify.log.info(
+      {
+        cost: settings.cost,
+        concurrency: settings.concurrency,
+        queueLimit,
+        estimatedHashMs: Math.round(hashMs),
       },
-      needsRehash: (hash) => roundsOf(hash) !== cost,
-    }
+      'password hashing admission',
+    )
+
+    const registers = [fastify.metrics.registry]
+    const durations = new Histogram({
+      name: 'password_hash_duration_seconds',
+      help: 'Time of one bcrypt hash or verification, waiting in line excluded',
+      labelNames: ['operation'] as const,
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.2, 0.4, 0.8, 1.6, 3.2],
+      registers,
+    })
+    const rejections = new Counter({
+      name: 'password_hash_rejections_total',
+      help: 'Hashes refused because the line was full (answered 503 OVERLOADED)',
+      registers,
+    })
+    new Gauge({
+      name: 'password_hash_queue_waiting',
+      help: 'Hashes waiting for a slot',
+      registers,
+      collect() {
+        this.set(queue.waiting)
+      },
+    })
+    new Gauge({
+      name: 'password_hash_running',
+      help: 'Hashes running',
+      registers,
+      collect() {
+        this.set(queue.running)
+      },
+    })
+
+    const passwordHasher = createPasswordHasher(settings.cost, async (operation, work) => {
+      try {
+        return await queue.run(async () => {
+          const started = performance.now()
+          try {
+            return await work()
+          } finally {
+            const elapsed = performance.now() - started
+            durations.observe({ operation }, elapsed / 1000)
+            // A running average keeps Retry-After honest as the machine's load changes.
+            hashMs = hashMs * 0.9 + elapsed * 0.1
+          }
+        })
+      } catch (error) {
+        if (!(error instanceof WorkQueueFull)) throw error
+        rejections.inc()
+        throw overloaded(
+          retryAfterSeconds(queue.running + queue.waiting, hashMs, settings.concurrency),
+        )
+      }
+    })
     fastify.decorate('passwordHasher', passwordHasher)
   },
-  { name: 'password-hasher' },
+  { name: 'password-hasher', dependencies: ['metrics'] },
 )
+
+/** Seconds until the work ahead is done, at least one. */
+function retryAfterSeconds(ahead: number, hashMs: number, concurrency: number): number {
+  return Math.max(1, Math.ceil((ahead * hashMs) / hashParallelism(concurrency) / 1000))
+}
+
+function overloaded(retryAfter: number): ErrorWithHeaders {
+  const error: ErrorWithHeaders = new Overloaded()
+  error.headers = { 'retry-after': String(retryAfter) }
+  return error
+}

@@ -1,19 +1,79 @@
+import { setTimeout as sleep } from 'node:timers/promises'
 import fp from 'fastify-plugin'
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** True from the start of a shutdown: /readyz answers 503. */
+    readonly draining: boolean
+    /**
+     * Starts a shutdown: readiness fails at once, then it waits `delayMs` for
+     * Kubernetes to stop routing here while requests are still served.
+     */
+    drain(delayMs: number): Promise<void>
+    /**
+     * Resolves when no route handler is running. Resources the handlers use
+     * (the pool, the rollback) wait for this before closing: a handler whose
+     * caller hung up outlives its connection, and so Fastify's close.
+     */
+    handlersSettled(): Promise<void>
+  }
+}
+
+// How long a connection accepted just before the listener closed gets to send
+// its request before it counts as idle and is closed.
+const IDLE_GRACE_MS = 250
+
 /**
- * While the app closes, answers in flight still complete, but each carries
- * `Connection: close`: otherwise a caller's idle keep-alive connection would
- * hold the server open until the shutdown deadline kills it.
+ * While the app drains and closes, answers still complete, but each carries
+ * `Connection: close`, so callers open their next connection elsewhere. Once
+ * the listener is closed, idle connections are closed every IDLE_GRACE_MS
+ * rather than at once: closing them at once (Fastify's default) resets a
+ * connection accepted a moment earlier whose request has not arrived yet.
+ * The app is built with `forceCloseConnections: false` for this.
  */
 export default fp(
   async (fastify) => {
-    let closing = false
+    let draining = false
+    fastify.decorate('draining', {
+      getter: () => draining,
+    })
+    fastify.decorate('drain', async (delayMs: number) => {
+      draining = true
+      await sleep(delayMs)
+    })
+    let idleSweep: NodeJS.Timeout | undefined
     fastify.addHook('preClose', async () => {
-      closing = true
+      draining = true
+      idleSweep = setInterval(() => fastify.server.closeIdleConnections(), IDLE_GRACE_MS)
+      idleSweep.unref()
     })
+    fastify.addHook('onClose', async () => clearInterval(idleSweep))
     fastify.addHook('onSend', async (_request, reply) => {
-      if (closing) reply.header('connection', 'close')
+      if (draining) reply.header('connection', 'close')
     })
+
+    let running = 0
+    let settledWaiters: Array<() => void> = []
+    fastify.addHook('onRoute', (route) => {
+      const handler = route.handler
+      route.handler = async function (this: unknown, ...args: Parameters<typeof handler>) {
+        running++
+        try {
+          return await handler.apply(this as never, args)
+        } finally {
+          running--
+          if (running === 0) {
+            for (const resolve of settledWaiters) resolve()
+            settledWaiters = []
+          }
+        }
+      }
+    })
+    fastify.decorate('handlersSettled', () =>
+      running === 0
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => settledWaiters.push(resolve)),
+    )
   },
   { name: 'shutdown' },
 )

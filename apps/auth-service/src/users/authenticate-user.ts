@@ -6,7 +6,7 @@ import {
 } from '@auth-service/db'
 import { InvalidCredentials, type LoginBody } from '@auth-service/shared'
 import type { FastifyBaseLogger } from 'fastify'
-import type { PasswordHasher } from '../plugins/password-hasher.js'
+import type { PasswordHasher } from '../hashing/password-hasher.js'
 import { assertHashable } from './password-policy.js'
 import { parseUsername } from './username.js'
 

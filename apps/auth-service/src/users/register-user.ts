@@ -1,4 +1,5 @@
 import {
+  DatabaseError,
   insertUser,
   isUniqueViolation,
   isUsernameTaken,
@@ -7,14 +8,16 @@ import {
 } from '@auth-service/db'
 import { type RegisterUserBody, UsernameTaken } from '@auth-service/shared'
 import { v7 as uuidv7 } from 'uuid'
-import type { PasswordHasher } from '../plugins/password-hasher.js'
+import type { PasswordHasher } from '../hashing/password-hasher.js'
 import type { PasswordPolicy } from './password-policy.js'
+import type { RegistrationRollback } from './registration-rollback.js'
 import { parseUsername } from './username.js'
 
 export interface RegistrationDeps {
   db: Knex
   passwordHasher: PasswordHasher
   passwordPolicy: PasswordPolicy
+  registrationRollback: RegistrationRollback
 }
 
 /**
@@ -22,7 +25,7 @@ export interface RegistrationDeps {
  * input and taken names never pay for a hash.
  */
 export async function registerUser(
-  { db, passwordHasher, passwordPolicy }: RegistrationDeps,
+  { db, passwordHasher, passwordPolicy, registrationRollback }: RegistrationDeps,
   input: RegisterUserBody,
 ): Promise<UserProfile> {
   const username = parseUsername(input.username)
@@ -44,6 +47,9 @@ export async function registerUser(
     if (isUniqueViolation(error) && (await isUsernameTaken(db, username.canonical))) {
       throw new UsernameTaken()
     }
+    // Lost or timed out after the statement may have been sent: the row may
+    // exist, but the caller hears 503, so it must not.
+    if (error instanceof DatabaseError && error.unavailable) registrationRollback.schedule(user.id)
     throw error
   }
   return { id: user.id, username: user.username, createdAt: user.createdAt }

@@ -1,7 +1,6 @@
 import bcrypt from 'bcrypt'
-import Fastify from 'fastify'
 import t from 'tap'
-import passwordHasher, { standInHash } from '../../src/plugins/password-hasher.js'
+import { createPasswordHasher, standInHash } from '../../src/hashing/password-hasher.js'
 
 t.test('the stand-in hash has the configured cost and is one bcrypt accepts', async (t) => {
   for (const cost of [4, 10, 12, 15]) {
@@ -12,21 +11,17 @@ t.test('the stand-in hash has the configured cost and is one bcrypt accepts', as
 })
 
 t.test('verify: the stored hash when there is one, a stand-in and false otherwise', async (t) => {
-  const app = Fastify()
-  t.teardown(() => app.close())
-  await app.register(passwordHasher, { cost: 4 }).ready()
-  const hash = await app.passwordHasher.hash('a fine passphrase')
-  t.equal(await app.passwordHasher.verify('a fine passphrase', hash), true)
-  t.equal(await app.passwordHasher.verify('another passphrase', hash), false)
-  t.equal(await app.passwordHasher.verify('a fine passphrase', undefined), false)
-  t.equal(app.passwordHasher.needsRehash(hash), false)
-  t.equal(app.passwordHasher.needsRehash(await bcrypt.hash('x', 5)), true)
+  const hasher = createPasswordHasher(4)
+  const hash = await hasher.hash('a fine passphrase')
+  t.equal(await hasher.verify('a fine passphrase', hash), true)
+  t.equal(await hasher.verify('another passphrase', hash), false)
+  t.equal(await hasher.verify('a fine passphrase', undefined), false)
+  t.equal(hasher.needsRehash(hash), false)
+  t.equal(hasher.needsRehash(await bcrypt.hash('x', 5)), true)
 })
 
 t.test('a hash cheaper than the configured cost also pays for the stand-in', async (t) => {
-  const app = Fastify()
-  t.teardown(() => app.close())
-  await app.register(passwordHasher, { cost: 5 }).ready()
+  const hasher = createPasswordHasher(5)
   const cheaper = await bcrypt.hash('a fine passphrase', 4)
   const costlier = await bcrypt.hash('a fine passphrase', 6)
 
@@ -40,9 +35,9 @@ t.test('a hash cheaper than the configured cost also pays for the stand-in', asy
     bcrypt.compare = compare
   })
 
-  t.equal(await app.passwordHasher.verify('a fine passphrase', cheaper), true)
+  t.equal(await hasher.verify('a fine passphrase', cheaper), true)
   t.same(compared.sort(), [cheaper, standInHash(5)].sort(), 'both, so at least cost 5')
   compared.length = 0
-  t.equal(await app.passwordHasher.verify('wrong passphrase', costlier), false)
+  t.equal(await hasher.verify('wrong passphrase', costlier), false)
   t.same(compared, [costlier], 'a costlier hash alone')
 })

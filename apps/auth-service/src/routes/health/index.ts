@@ -1,19 +1,36 @@
 import { pingDatabase } from '@auth-service/db'
-import { DatabaseUnavailable, livenessSchema, readinessSchema } from '@auth-service/shared'
+import {
+  DatabaseUnavailable,
+  livenessSchema,
+  PROBE_PATHS,
+  readinessSchema,
+  ShuttingDown,
+} from '@auth-service/shared'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 
-const healthRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
-  fastify.get('/livez', { schema: livenessSchema }, async () => ({ status: 'ok' as const }))
+// Probes answer under load and without a client certificate: they are how
+// Kubernetes learns what is going on.
+const probe = { probe: true, alwaysAnswer: true }
 
-  fastify.get('/readyz', { schema: readinessSchema }, async (request) => {
-    try {
-      await pingDatabase(fastify.db)
-    } catch (error) {
-      request.log.warn({ err: error }, 'database ping failed')
-      throw new DatabaseUnavailable()
-    }
-    return { status: 'ok' as const }
-  })
+const healthRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
+  fastify.get(PROBE_PATHS.liveness, { schema: livenessSchema, config: probe }, async () => ({
+    status: 'ok' as const,
+  }))
+
+  fastify.get(
+    PROBE_PATHS.readiness,
+    { schema: readinessSchema, config: probe },
+    async (request) => {
+      if (fastify.draining) throw new ShuttingDown()
+      try {
+        await pingDatabase(fastify.db)
+      } catch (error) {
+        request.log.warn({ err: error }, 'database ping failed')
+        throw new DatabaseUnavailable()
+      }
+      return { status: 'ok' as const }
+    },
+  )
 }
 
 export default healthRoutes

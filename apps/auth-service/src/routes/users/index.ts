@@ -11,10 +11,14 @@ import { registerUser } from '../../users/register-user.js'
 import { toUserView } from '../../users/user-view.js'
 
 const usersRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
-  fastify.post('/users', { schema: registerUserSchema }, async (request, reply) => {
-    const user = await registerUser(fastify, request.body)
-    return reply.code(201).header('location', `/users/${user.id}`).send(toUserView(user))
-  })
+  fastify.post(
+    '/users',
+    { schema: registerUserSchema, onRequest: fastify.rateLimits.registerPerAddress },
+    async (request, reply) => {
+      const user = await registerUser(fastify, request.body)
+      return reply.code(201).header('location', `/users/${user.id}`).send(toUserView(user))
+    },
+  )
 
   fastify.get('/users/me', { schema: currentUserSchema }, async (request, reply) => {
     const claims = await fastify.authenticate(request)

@@ -1,0 +1,27 @@
+import { availableParallelism } from 'node:os'
+import bcrypt from 'bcrypt'
+
+// A wait in line longer than this is worse than a quick 503 the caller can retry.
+export const TARGET_MAX_WAIT_MS = 2000
+
+/**
+ * How long one hash takes at `cost` on this machine: one hash at a cost of at
+ * most 8 is timed and scaled, since each step of cost doubles the work. It
+ * costs a few milliseconds at start instead of a full hash.
+ */
+export async function estimateHashMs(cost: number): Promise<number> {
+  const probeCost = Math.min(cost, 8)
+  const started = performance.now()
+  await bcrypt.hash('a probe of the machine speed', probeCost)
+  return (performance.now() - started) * 2 ** (cost - probeCost)
+}
+
+/** How many hashes run side by side: no more than the slots, nor than the cores. */
+export function hashParallelism(concurrency: number): number {
+  return Math.max(1, Math.min(concurrency, availableParallelism()))
+}
+
+/** The queue length whose last entry waits about TARGET_MAX_WAIT_MS. */
+export function defaultQueueLimit(hashMs: number, concurrency: number): number {
+  return Math.max(1, Math.floor((TARGET_MAX_WAIT_MS * hashParallelism(concurrency)) / hashMs))
+}

@@ -1,0 +1,113 @@
+import { once } from 'node:events'
+import { request } from 'node:http'
+import { createDb, migrateToLatest } from '@auth-service/db'
+import { testDialects } from '@auth-service/db/testing'
+import t from 'tap'
+import { startServer } from './helpers/server-process.js'
+
+interface Outcome {
+  username: string
+  status?: number
+  id?: string
+  /** The client's error code when no answer came. */
+  failure?: string
+}
+
+/** One registration on a connection of its own, so a refusal shows as one. */
+function register(origin: string, username: string): Promise<Outcome> {
+  return new Promise((resolve) => {
+    const req = request(
+      `${origin}/users`,
+      { method: 'POST', agent: false, headers: { 'content-type': 'application/json' } },
+      (res) => {
+        let body = ''
+        res.setEncoding('utf8')
+        res.on('data', (chunk) => {
+          body += chunk
+        })
+        res.on('end', () => resolve({ username, status: res.statusCode, id: JSON.parse(body).id }))
+        res.on('error', (error: NodeJS.ErrnoException) =>
+          resolve({ username, failure: error.code }),
+        )
+      },
+    )
+    req.on('error', (error: NodeJS.ErrnoException) => resolve({ username, failure: error.code }))
+    req.end(JSON.stringify({ username, password: 'a fine passphrase' }))
+  })
+}
+
+t.test(
+  'SIGTERM mid-run: readiness fails at once, every request is answered or refused at connect',
+  async (t) => {
+    for (const { dialect, skip, create } of testDialects()) {
+      t.test(dialect, { skip }, async (t) => {
+        const database = await create()
+        const db = createDb(database.url)
+        t.teardown(async () => {
+          await db.destroy()
+          await database.drop()
+        })
+        await migrateToLatest(db)
+        const server = startServer({
+          DATABASE_URL: database.url,
+          BCRYPT_COST: '10',
+          RATE_LIMIT_ENABLED: 'false',
+          SHUTDOWN_DRAIN_DELAY_MS: '600',
+        })
+        t.teardown(() => server.child.kill('SIGKILL'))
+        const origin = await server.origin()
+
+        // A steady stream of registrations, from before the signal until the
+        // server refuses connections.
+        const pending: Array<Promise<Outcome>> = []
+        let sent = 0
+        let refused = false
+        const stream = setInterval(() => {
+          if (refused && sent % 5 === 0) return clearInterval(stream)
+          const outcome = register(origin, `user${sent++}`).then((result) => {
+            if (result.failure === 'ECONNREFUSED') refused = true
+            return result
+          })
+          pending.push(outcome)
+        }, 15)
+        t.teardown(() => clearInterval(stream))
+
+        while (pending.length < 10) await new Promise((resolve) => setImmediate(resolve))
+        await Promise.all(pending.slice(0, 3))
+        server.child.kill('SIGTERM')
+        await server.waitForLine(/"msg":"shutting down"/)
+        const readiness = await fetch(`${origin}/readyz`)
+        t.equal(readiness.status, 503, '/readyz fails at once')
+        t.match(await readiness.json(), { code: 'SHUTTING_DOWN' })
+        t.equal(readiness.headers.get('connection'), 'close')
+
+        const [exitCode] = await once(server.child, 'exit')
+        clearInterval(stream)
+        const outcomes = await Promise.all(pending)
+        t.equal(exitCode, 0, 'exited cleanly')
+        t.match(server.lines.join('\n'), /"msg":"shut down"/)
+
+        const answered = outcomes.filter((outcome) => outcome.status !== undefined)
+        const failures = outcomes.filter((outcome) => outcome.failure !== undefined)
+        t.ok(answered.length >= 10, `${answered.length} answered`)
+        t.ok(failures.length >= 1, `${failures.length} refused once the server stopped listening`)
+        t.same(
+          answered.filter((outcome) => outcome.status !== 201),
+          [],
+          'every answer is a 201',
+        )
+        t.same(
+          failures.filter((outcome) => outcome.failure !== 'ECONNREFUSED'),
+          [],
+          'refused at connect, none reset',
+        )
+        const rows = await db('users').select('id')
+        t.same(
+          rows.map((row) => row.id).sort(),
+          answered.map((outcome) => outcome.id).sort(),
+          'every 201 has its row, and only they',
+        )
+      })
+    }
+  },
+)
