@@ -138,13 +138,44 @@ t.test(
     const { direct, proxy, proxiedUrl } = await proxiedDatabase(t)
     const { app, logs } = await startTestApp(t, proxiedUrl, BOUNDS)
     const { id } = (await registerUser(app, { username: 'lost', password: 'a fine pass' })).json()
-    // As registerUser does when an insert's outcome is unknown.
+    // As registerUser does when a COMMIT's outcome is unknown (here with no
+    // session left that could still complete it).
     await proxy.cut()
-    app.registrationRollback.schedule(id)
+    app.registrationRollback.schedule(id, undefined)
     t.equal(app.registrationRollback.pending, 1, 'pending while the database is away')
     await proxy.restore()
     await app.registrationRollback.settled()
     t.equal(await direct('users').where({ id }).first(), undefined, 'the row is gone')
     t.match(logs(), /"existed":true,"msg":"unconfirmed registration rolled back"/)
+  },
+)
+
+t.test(
+  'an insert held up past its timeout leaves no row, whenever the server finishes it',
+  { skip: mysql?.skip },
+  async (t) => {
+    const { direct, proxiedUrl } = await proxiedDatabase(t)
+    const { app } = await startTestApp(t, proxiedUrl, BOUNDS)
+    // Another session locks the whole (empty) table: inserts wait for it.
+    const locker = await direct.transaction()
+    await locker.raw("select id from users where id >= '' for update")
+    const response = await registerUser(app, { username: 'held', password: 'a fine passphrase' })
+    assertErrorBody(t, response, 503, 'DATABASE_UNAVAILABLE')
+    await locker.commit()
+    // The server now runs the insert it was waiting with; wait until it has.
+    const runningInserts = async () => {
+      const [rows] = await direct.raw(
+        "select count(*) as running from information_schema.processlist where info like 'insert into `users`%'",
+      )
+      return Number(rows[0].running)
+    }
+    while ((await runningInserts()) > 0) await new Promise((resolve) => setImmediate(resolve))
+    t.equal(
+      await direct('users')
+        .count({ users: '*' })
+        .first()
+        .then((row) => Number(row?.users)),
+      0,
+    )
   },
 )

@@ -12,6 +12,12 @@ export class DatabaseError extends Error {
   readonly code: string | undefined
   /** The database could not be reached or did not answer in time. */
   readonly unavailable: boolean
+  /**
+   * The connection failed after COMMIT was sent: the write may have taken
+   * effect. `sessionId` is the MySQL session that may still complete it.
+   */
+  outcomeUnknown = false
+  sessionId: number | undefined = undefined
 
   constructor(driverError: unknown) {
     const code =
@@ -19,6 +25,24 @@ export class DatabaseError extends Error {
     super(`database query failed${code === undefined ? '' : ` (${code})`}`)
     this.code = code
     this.unavailable = isUnavailable(driverError)
+  }
+}
+
+/** Rejects with an unavailable DatabaseError if `work` takes longer than `ms`. */
+export async function withinTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })),
+      ms,
+    )
+  })
+  try {
+    return await Promise.race([work, timeout])
+  } catch (error) {
+    throw error instanceof DatabaseError ? error : new DatabaseError(error)
+  } finally {
+    clearTimeout(timer)
   }
 }
 

@@ -12,18 +12,27 @@ const UNIQUE_VIOLATION_CODES = new Set([
   'SQLITE_CONSTRAINT_PRIMARYKEY',
 ])
 
-// Faults of reaching the database rather than of the query: worth a retry later.
+// Faults of reaching the database, or of its state rather than of the
+// query: the statement did not take effect, and a retry later may succeed.
 const UNAVAILABLE_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
+  'ECONNABORTED',
   'ETIMEDOUT',
   'EPIPE',
   'EHOSTUNREACH',
+  'ENETUNREACH',
   'ENOTFOUND',
+  'EAI_AGAIN',
   'PROTOCOL_CONNECTION_LOST',
   'PROTOCOL_SEQUENCE_TIMEOUT',
   'ER_CON_COUNT_ERROR',
   'ER_SERVER_SHUTDOWN',
+  'ER_QUERY_INTERRUPTED', // KILL QUERY, or a server shutting down
+  'ER_LOCK_WAIT_TIMEOUT',
+  'ER_LOCK_DEADLOCK',
+  'ER_STATEMENT_TIMEOUT', // MariaDB's max_statement_time
+  'ER_OPTION_PREVENTS_STATEMENT', // read-only, as during a failover
   'SQLITE_BUSY',
   'SQLITE_LOCKED',
 ])
@@ -42,4 +51,14 @@ export function isUniqueViolation(error: unknown): boolean {
 export function isUnavailable(error: unknown): boolean {
   if (error instanceof Error && error.name === 'KnexTimeoutError') return true
   return UNAVAILABLE_CODES.has(errorCodeOf(error) ?? '')
+}
+
+/**
+ * The MySQL session (thread) id of a transaction's connection; SQLite has
+ * none: its statements run in the process and their outcome is always known.
+ */
+export async function sessionIdOf(trx: Knex.Transaction): Promise<number | undefined> {
+  if (dialectOf(trx) !== 'mysql') return undefined
+  const [rows] = (await trx.raw('select connection_id() as id')) as [Array<{ id: number }>]
+  return rows[0]?.id
 }

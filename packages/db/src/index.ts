@@ -14,6 +14,7 @@ export { migrateToLatest, rollbackAll } from './migrate.js'
 export { pingDatabase } from './ping.js'
 export {
   deleteUserById,
+  endSession,
   findUserByCanonicalName,
   findUserById,
   insertUser,

@@ -1,5 +1,7 @@
 import type { Knex } from 'knex'
-import { runQuery } from './database-error.js'
+import { queryTimeoutOf } from './create-db.js'
+import { DatabaseError, runQuery, withinTimeout } from './database-error.js'
+import { dialectOf, sessionIdOf } from './dialect.js'
 
 /** A stored user, password hash included: never hand this to a serializer. */
 export interface UserRecord {
@@ -22,17 +24,88 @@ interface UserRow {
   created_at: Date | number
 }
 
+/**
+ * Inserts a user in a transaction of its own, so the moment it takes effect
+ * is the COMMIT: a statement that failed or timed out before it left nothing
+ * behind, even if the server finishes it later. Throws a DatabaseError; when
+ * the connection failed after COMMIT was sent, its `outcomeUnknown` is set,
+ * with the session that may still commit (see endSession).
+ */
 export async function insertUser(db: Knex, user: UserRecord): Promise<void> {
-  await runQuery(
-    db,
-    db<UserRow>('users').insert({
-      id: user.id,
-      username: user.username,
-      username_canonical: user.usernameCanonical,
-      password_hash: user.passwordHash,
-      created_at: user.createdAt,
+  const timeoutMs = queryTimeoutOf(db)
+  const trx = await withinTimeout(db.transaction(), timeoutMs)
+  // Knex settles this when the transaction ends; it is awaited only after COMMIT.
+  const settled = trx.executionPromise
+  settled.catch(() => {})
+  let sessionId: number | undefined
+  try {
+    sessionId = await withinTimeout(sessionIdOf(trx), timeoutMs)
+    await runQuery(
+      db,
+      trx<UserRow>('users').insert({
+        id: user.id,
+        username: user.username,
+        username_canonical: user.usernameCanonical,
+        password_hash: user.passwordHash,
+        created_at: user.createdAt,
+      }),
+    )
+  } catch (error) {
+    const failure = knexEndedIt(trx, error)
+    // Not awaited: on a stalled connection the ROLLBACK waits behind the
+    // statement; uncommitted, the row is discarded when the session ends.
+    if (!trx.isCompleted()) trx.rollback().catch(() => {})
+    throw failure
+  }
+  if (trx.isCompleted()) throw knexEndedIt(trx, undefined)
+  // commit() itself always resolves, even when COMMIT fails: its outcome is
+  // the transaction's.
+  trx.commit().catch(() => {})
+  try {
+    await withinTimeout(settled, timeoutMs)
+  } catch (error) {
+    const failed = error as DatabaseError
+    if (failed.unavailable) {
+      failed.outcomeUnknown = true
+      failed.sessionId = sessionId
+    }
+    throw failed
+  }
+}
+
+/**
+ * Knex ends a transaction whose connection failed, and refuses its later
+ * queries with an error of its own: then COMMIT was never sent.
+ */
+function knexEndedIt(trx: Knex.Transaction, error: unknown): unknown {
+  if (!trx.isCompleted()) return error
+  if (error instanceof DatabaseError && error.unavailable) return error
+  return new DatabaseError(
+    Object.assign(new Error('the connection was lost before COMMIT'), {
+      code: 'PROTOCOL_CONNECTION_LOST',
     }),
   )
+}
+
+/**
+ * Ends a MySQL session that may still be completing a write, and tells
+ * whether it is gone, so that what it wrote can be judged. Always true on
+ * SQLite, whose writes finish before they return.
+ */
+export async function endSession(db: Knex, sessionId: number | undefined): Promise<boolean> {
+  if (sessionId === undefined || dialectOf(db) !== 'mysql') return true
+  try {
+    await runQuery(db, db.raw('kill connection ?', [sessionId]))
+  } catch (error) {
+    if ((error as DatabaseError).code !== 'ER_NO_SUCH_THREAD') throw error
+  }
+  const [rows] = await runQuery(
+    db,
+    db.raw('select count(*) as sessions from information_schema.processlist where id = ?', [
+      sessionId,
+    ]),
+  )
+  return Number((rows as Array<{ sessions: number }>)[0]?.sessions) === 0
 }
 
 export async function findUserById(db: Knex, id: string): Promise<UserProfile | undefined> {

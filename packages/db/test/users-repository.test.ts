@@ -1,7 +1,9 @@
+import knex from 'knex'
 import t from 'tap'
 import { DatabaseError } from '../src/database-error.js'
-import { isUniqueViolation } from '../src/dialect.js'
+import { isUniqueViolation, sessionIdOf } from '../src/dialect.js'
 import {
+  endSession,
   findUserByCanonicalName,
   findUserById,
   insertUser,
@@ -77,5 +79,31 @@ t.test('a hash is replaced only while it is still the expected one', async (t) =
     t.equal((await findUserByCanonicalName(db, 'lorenzo'))?.passwordHash, FAKE_HASH)
     t.equal(await replacePasswordHash(db, aUser().id, FAKE_HASH, newer), true)
     t.equal((await findUserByCanonicalName(db, 'lorenzo'))?.passwordHash, newer)
+  })
+})
+
+t.test('endSession ends a session that holds an uncommitted insert', async (t) => {
+  forEachDialect(t, async (t, db, { dialect }) => {
+    t.equal(await endSession(db, undefined), true, 'no session: nothing to wait for')
+    if (dialect !== 'mysql') return
+    t.equal(await endSession(db, 2 ** 31), true, 'an unknown session is gone')
+    // A second pool on the same database: another session.
+    const elsewhere = knex(db.client.config)
+    t.teardown(() => elsewhere.destroy())
+    const trx = await elsewhere.transaction()
+    const sessionId = await sessionIdOf(trx)
+    await trx('users').insert({
+      id: aUser().id,
+      username: 'pending',
+      username_canonical: 'pending',
+      password_hash: FAKE_HASH,
+      created_at: new Date(),
+    })
+    let gone = await endSession(db, sessionId)
+    // A killed session lingers a moment in the process list.
+    for (let attempt = 0; !gone && attempt < 50; attempt++) gone = await endSession(db, sessionId)
+    t.equal(gone, true, 'the session ends')
+    await trx.rollback().catch(() => {}) // lets the second pool close
+    t.equal(await findUserById(db, aUser().id), undefined, 'and its insert is gone with it')
   })
 })

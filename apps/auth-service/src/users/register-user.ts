@@ -47,9 +47,10 @@ export async function registerUser(
     if (isUniqueViolation(error) && (await isUsernameTaken(db, username.canonical))) {
       throw new UsernameTaken()
     }
-    // Lost or timed out after the statement may have been sent: the row may
-    // exist, but the caller hears 503, so it must not.
-    if (error instanceof DatabaseError && error.unavailable) registrationRollback.schedule(user.id)
+    // The COMMIT may have landed, but the caller hears 503: the row must go.
+    if (error instanceof DatabaseError && error.outcomeUnknown) {
+      registrationRollback.schedule(user.id, error.sessionId)
+    }
     throw error
   }
   return { id: user.id, username: user.username, createdAt: user.createdAt }

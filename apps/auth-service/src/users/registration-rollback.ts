@@ -1,14 +1,15 @@
-import { deleteUserById, type Knex } from '@auth-service/db'
+import { deleteUserById, endSession, type Knex } from '@auth-service/db'
 import type { FastifyBaseLogger } from 'fastify'
 
 /**
  * Registrations answered with an error whose insert may have committed all
- * the same: the connection dropped or timed out after the statement was sent.
- * The caller was told nothing was made, so the row is deleted once the
- * database answers again; until then the deletion is retried.
+ * the same: the connection failed after COMMIT was sent. The caller was told
+ * nothing was made, so once the database answers again the session that may
+ * still be committing is ended, and then the row is deleted; until then this
+ * is retried.
  */
 export interface RegistrationRollback {
-  schedule(userId: string): void
+  schedule(userId: string, sessionId: number | undefined): void
   readonly pending: number
   /** Resolves when no deletion is pending. */
   settled(): Promise<void>
@@ -20,15 +21,18 @@ const FIRST_RETRY_MS = 100
 const LONGEST_RETRY_MS = 5000
 
 export function createRegistrationRollback(db: Knex, log: FastifyBaseLogger): RegistrationRollback {
-  const pending = new Set<string>()
+  // userId → the session whose COMMIT may still land
+  const pending = new Map<string, number | undefined>()
   let settledWaiters: Array<() => void> = []
   let timer: NodeJS.Timeout | undefined
   let retryMs = FIRST_RETRY_MS
 
   async function attempt(): Promise<void> {
     timer = undefined
-    for (const userId of [...pending]) {
+    for (const [userId, sessionId] of [...pending]) {
       try {
+        // Deleting before that session is over could precede its COMMIT.
+        if (!(await endSession(db, sessionId))) return scheduleAttempt(retryMs)
         const existed = await deleteUserById(db, userId)
         pending.delete(userId)
         log.info({ userId, existed }, 'unconfirmed registration rolled back')
@@ -54,8 +58,8 @@ export function createRegistrationRollback(db: Knex, log: FastifyBaseLogger): Re
   }
 
   return {
-    schedule(userId) {
-      pending.add(userId)
+    schedule(userId, sessionId) {
+      pending.set(userId, sessionId)
       scheduleAttempt(0)
     },
     get pending() {
@@ -73,7 +77,7 @@ export function createRegistrationRollback(db: Knex, log: FastifyBaseLogger): Re
       clearTimeout(timer)
       if (pending.size > 0) {
         log.error(
-          { userIds: [...pending] },
+          { userIds: [...pending.keys()] },
           'unconfirmed registrations left in the database: delete these users',
         )
       }
