@@ -1,11 +1,11 @@
 import { RateLimited } from '@auth-service/shared'
-import rateLimit from '@fastify/rate-limit'
+import rateLimit, { normalizeIP } from '@fastify/rate-limit'
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { Redis } from 'ioredis'
 import type { RateLimitSettings } from '../config.js'
-import type { ErrorWithHeaders } from '../errors/classify-error.js'
-import { canonicalUsername } from '../users/username.js'
+import { withHeaders } from '../errors/classify-error.js'
+import { parseUsername } from '../users/username.js'
 
 type LimitHook = (request: FastifyRequest, reply: FastifyReply) => Promise<void>
 
@@ -13,8 +13,8 @@ type LimitHook = (request: FastifyRequest, reply: FastifyReply) => Promise<void>
 export interface RateLimitHooks {
   registerPerAddress: LimitHook[]
   loginPerAddress: LimitHook[]
-  /** A preHandler: it reads the validated body. */
-  loginPerUsername: LimitHook[]
+  /** Failed logins per username: a preHandler that refuses, an onResponse that counts. */
+  loginFailuresPerUsername: { preHandler: LimitHook[]; onResponse: LimitHook[] }
   notFoundPerAddress: LimitHook[]
 }
 
@@ -24,11 +24,16 @@ declare module 'fastify' {
   }
 }
 
+// The in-memory store forgets the least recent keys past this many: large
+// enough that flooding it with names cannot cheaply evict a guessed account.
+const MEMORY_STORE_KEYS = 100_000
+
 /**
- * @fastify/rate-limit, per client address on registration and login, and per
- * canonical username on login, which slows guessing one account's password
- * from many addresses. Counters live in Redis when REDIS_URL is set, so the
- * limits hold across replicas; in memory otherwise.
+ * @fastify/rate-limit, per client address on registration and login, and on
+ * failed logins per canonical username from any address, which slows
+ * guessing one account's password from many addresses. Counters live in
+ * Redis when REDIS_URL is set, so the limits hold across replicas; in memory
+ * otherwise.
  */
 export default fp<RateLimitSettings>(
   async (fastify, settings) => {
@@ -36,7 +41,7 @@ export default fp<RateLimitSettings>(
       fastify.decorate('rateLimits', {
         registerPerAddress: [],
         loginPerAddress: [],
-        loginPerUsername: [],
+        loginFailuresPerUsername: { preHandler: [], onResponse: [] },
         notFoundPerAddress: [],
       })
       return
@@ -51,51 +56,86 @@ export default fp<RateLimitSettings>(
     await fastify.register(rateLimit, {
       global: false,
       timeWindow: settings.windowMs,
+      cache: MEMORY_STORE_KEYS,
       ...(redis ? { redis, nameSpace: `${settings.redisKeyPrefix}rate-limit:` } : {}),
       // Redis down: requests pass rather than fail; hashing admission still
       // bounds the work, and the log says the limits are off.
       skipOnError: true,
     })
 
-    const limit = (name: string, max: number, keyOf: (request: FastifyRequest) => string) => {
-      const check = fastify.createRateLimit({
+    const counter = (name: string, max: number, keyOf: (request: FastifyRequest) => string) =>
+      fastify.createRateLimit({
         max,
         timeWindow: settings.windowMs,
         // Every limit shares one key space in the store: the name keeps them apart.
         keyGenerator: (request) => `${name}:${keyOf(request)}`,
       })
-      const hook: LimitHook = async (request, reply) => {
-        const result = await check(request)
-        if (result.isAllowed) return
-        reply.headers({
-          'ratelimit-limit': result.max,
-          'ratelimit-remaining': result.remaining,
-          'ratelimit-reset': result.ttlInSeconds,
-        })
-        if (!result.isExceeded) return
-        fastify.metrics.rateLimitRejections.inc({ limit: name })
-        throw rateLimited(result.ttlInSeconds)
-      }
-      return [hook]
+    const refuse = (name: string, retryAfterSeconds: number) => {
+      fastify.metrics.rateLimitRejections.inc({ limit: name })
+      return withHeaders(new RateLimited(retryAfterSeconds), {
+        'retry-after': String(retryAfterSeconds),
+      })
     }
-    const address = (request: FastifyRequest) => request.ip
-    const username = (request: FastifyRequest) =>
-      canonicalUsername(String((request.body as { username?: unknown }).username))
+    // IPv6 callers are counted per /64, as one host usually holds a whole one.
+    const address = (request: FastifyRequest) => normalizeIP(request.ip, 64)
+
+    const perAddress = (name: string, max: number): LimitHook[] => {
+      const check = counter(name, max, address)
+      return [
+        async (request, reply) => {
+          const result = await check(request)
+          // Allowed without counting: only an allow list does that, and we have none.
+          if (result.isAllowed) return
+          reply.headers({
+            'ratelimit-limit': result.max,
+            'ratelimit-remaining': result.remaining,
+            'ratelimit-reset': result.ttlInSeconds,
+          })
+          if (result.isExceeded) throw refuse(name, result.ttlInSeconds)
+        },
+      ]
+    }
+
+    // Only names someone could have count; a 400 for another costs nothing.
+    // Successful logins do not count, so an account's owner spends none of it.
+    const username = (request: FastifyRequest) => usernameOf(request) ?? ''
+    const failures = counter('login-username', settings.loginPerUsername, username)
+    const loginFailuresPerUsername = {
+      preHandler: [
+        async (request: FastifyRequest) => {
+          if (usernameOf(request) === undefined) return
+          const seen = await failures(request, { increment: false })
+          if (!seen.isAllowed && seen.remaining <= 0)
+            throw refuse('login-username', seen.ttlInSeconds)
+        },
+      ],
+      onResponse: [
+        async (request: FastifyRequest, reply: FastifyReply) => {
+          if (reply.statusCode === 401 && usernameOf(request) !== undefined) {
+            await failures(request)
+          }
+        },
+      ],
+    }
 
     fastify.decorate('rateLimits', {
-      registerPerAddress: limit('register-address', settings.registerPerAddress, address),
-      loginPerAddress: limit('login-address', settings.loginPerAddress, address),
-      loginPerUsername: limit('login-username', settings.loginPerUsername, username),
-      notFoundPerAddress: limit('not-found-address', settings.notFoundPerAddress, address),
+      registerPerAddress: perAddress('register-address', settings.registerPerAddress),
+      loginPerAddress: perAddress('login-address', settings.loginPerAddress),
+      loginFailuresPerUsername,
+      notFoundPerAddress: perAddress('not-found-address', settings.notFoundPerAddress),
     })
   },
   { name: 'rate-limits', dependencies: ['metrics'] },
 )
 
-function rateLimited(retryAfterSeconds: number): ErrorWithHeaders {
-  const error: ErrorWithHeaders = new RateLimited(retryAfterSeconds)
-  error.headers = { 'retry-after': String(retryAfterSeconds) }
-  return error
+function usernameOf(request: FastifyRequest): string | undefined {
+  const raw = (request.body as { username?: unknown } | undefined)?.username
+  if (typeof raw !== 'string') return undefined
+  try {
+    return parseUsername(raw).canonical
+  } catch {
+    return undefined
+  }
 }
 
 function connectRedis(url: string, log: FastifyBaseLogger): Redis {
@@ -106,15 +146,20 @@ function connectRedis(url: string, log: FastifyBaseLogger): Redis {
     maxRetriesPerRequest: 1,
     enableOfflineQueue: false,
   })
-  let reachable = true
+  let healthy = true
   redis.on('ready', () => {
-    reachable = true
+    healthy = true
     log.info('Redis connected: rate-limit counters are shared')
   })
-  redis.on('error', (error) => {
-    if (!reachable) return
-    reachable = false
-    log.warn({ err: error }, 'Redis unreachable: rate limits let requests pass')
+  redis.on('error', (error: Error & { code?: string }) => {
+    if (!healthy) return
+    healthy = false
+    // Never the error object: ioredis puts the AUTH command, password and
+    // all, in its `command` property.
+    log.warn(
+      { reason: error.code ?? error.name, message: error.message },
+      'Redis failed: rate limits let requests pass',
+    )
   })
   return redis
 }

@@ -70,26 +70,39 @@ t.test('registrations are limited per client address', async (t) => {
   })
 })
 
-t.test('logins are limited per canonical username, from any address', async (t) => {
+t.test('failed logins are limited per canonical username, from any address', async (t) => {
   forEachDialect(t, async (t, { startApp }) => {
     for (const { store, skip, env } of stores) {
       t.test(store, { skip }, async (t) => {
         const { app } = await startApp({ ...env(), ...LIMITS })
-        await post(app, '/users', { username: 'alice', password: PASSWORD }, '10.1.0.9')
-        const guess = (username: string, address: string) =>
-          post(app, '/tokens', { username, password: 'a wrong guess' }, address)
-        t.equal((await guess('alice', '10.1.0.1')).statusCode, 401)
-        t.equal((await guess('alice', '10.1.0.2')).statusCode, 401)
-        assertErrorBody(t, await guess('alice', '10.1.0.3'), 429, 'RATE_LIMITED')
-        assertErrorBody(t, await guess('ＡＬＩＣＥ', '10.1.0.4'), 429, 'RATE_LIMITED', /retry/)
-        const right = await post(
-          app,
-          '/tokens',
-          { username: 'alice', password: PASSWORD },
-          '10.1.0.5',
+        for (const name of ['alice', 'carol']) {
+          await post(app, '/users', { username: name, password: PASSWORD }, '10.1.0.9')
+        }
+        const attempt = (username: string, password: string, address: string) =>
+          post(app, '/tokens', { username, password }, address)
+        t.equal((await attempt('alice', 'a wrong guess', '10.1.0.1')).statusCode, 401)
+        t.equal((await attempt('alice', 'a wrong guess', '10.1.0.2')).statusCode, 401)
+        const third = await attempt('alice', 'a wrong guess', '10.1.0.3')
+        assertErrorBody(t, third, 429, 'RATE_LIMITED', /retry/)
+        t.match(third.headers['retry-after'], /^[1-9]\d*$/)
+        assertErrorBody(
+          t,
+          await attempt('ＡＬＩＣＥ', 'a wrong guess', '10.1.0.4'),
+          429,
+          'RATE_LIMITED',
         )
-        t.equal(right.statusCode, 429, 'the right password waits too: the limit is on attempts')
-        t.equal((await guess('bob', '10.1.0.6')).statusCode, 401, 'other names are not held up')
+        const right = await attempt('alice', PASSWORD, '10.1.0.5')
+        t.equal(right.statusCode, 429, 'the right password waits too: no oracle for guesses')
+        for (let i = 0; i < 3; i++) {
+          const own = await attempt('carol', PASSWORD, `10.1.1.${i}`)
+          t.equal(own.statusCode, 200, 'successful logins spend nothing')
+        }
+        for (let i = 0; i < 3; i++) {
+          const invalid = await attempt('no such name!', 'a wrong guess', '10.1.2.1')
+          t.equal(invalid.statusCode, 400, 'a name no one can have is not counted')
+        }
+        // The headers are the address's allowance: they say nothing of another's account.
+        t.equal(third.headers['ratelimit-limit'], '3')
       })
     }
   })
@@ -123,6 +136,29 @@ t.test('with Redis, the limit holds across replicas', { skip: stores[1]?.skip },
     assertErrorBody(t, third, 429, 'RATE_LIMITED')
   })
 })
+
+t.test(
+  'a Redis that refuses the credentials: requests pass, the password is not logged',
+  { skip: stores[1]?.skip },
+  async (t) => {
+    forEachDialect(t, async (t, { startApp }) => {
+      const url = new URL(redisUrl ?? '')
+      url.username = 'someone'
+      url.password = 's3cret-redis-pw'
+      const { app, logs } = await startApp({ ...LIMITS, REDIS_URL: url.toString() })
+      const answer = await post(
+        app,
+        '/users',
+        { username: 'passes', password: PASSWORD },
+        '10.6.0.1',
+      )
+      t.equal(answer.statusCode, 201)
+      while (!logs().includes('Redis failed'))
+        await new Promise((resolve) => setTimeout(resolve, 20))
+      t.notOk(logs().includes('s3cret-redis-pw'), 'the Redis password is in no log line')
+    })
+  },
+)
 
 t.test('RATE_LIMIT_ENABLED=false turns the limits off, for load tests', async (t) => {
   forEachDialect(t, async (t, { startApp }) => {

@@ -8,7 +8,7 @@ const tokenRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     {
       schema: createTokenSchema,
       onRequest: fastify.rateLimits.loginPerAddress,
-      preHandler: fastify.rateLimits.loginPerUsername,
+      ...fastify.rateLimits.loginFailuresPerUsername,
     },
     async (request, reply) => {
       const user = await authenticateUser(
