@@ -1,3 +1,4 @@
+import { isIP } from 'node:net'
 import { availableParallelism } from 'node:os'
 import path from 'node:path'
 import { getHeapStatistics } from 'node:v8'
@@ -127,7 +128,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       loginPerAddress: parsed.RATE_LIMIT_LOGIN_PER_ADDRESS,
       loginPerUsername: parsed.RATE_LIMIT_LOGIN_PER_USERNAME,
       notFoundPerAddress: parsed.RATE_LIMIT_NOT_FOUND_PER_ADDRESS,
-      redisUrl: parsed.REDIS_URL,
+      redisUrl: redisUrlOf(parsed.REDIS_URL),
       redisKeyPrefix: parsed.REDIS_KEY_PREFIX,
     },
     pressure: {
@@ -164,11 +165,42 @@ function databaseTargetOf(url: string): DatabaseTarget {
   }
 }
 
+// proxy-addr's names for address ranges, as Fastify accepts them.
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal'])
+
 function trustProxyOf(value: string | undefined): boolean | number | string {
   if (value === undefined || value === 'false') return false
   if (value === 'true') return true
-  // A number of hops, or addresses and CIDR ranges separated by commas.
-  return /^\d+$/.test(value) ? Number(value) : value
+  if (/^\d+$/.test(value)) return Number(value)
+  // Addresses and CIDR ranges separated by commas; checked here, or Fastify
+  // would throw without naming the variable.
+  for (const entry of value.split(',').map((part) => part.trim())) {
+    const [address = '', prefix] = entry.split('/')
+    const family = isIP(address)
+    const prefixFits =
+      prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= (family === 6 ? 128 : 32))
+    if (!PROXY_RANGE_NAMES.has(entry) && (family === 0 || !prefixFits)) {
+      throw new ConfigError(
+        `invalid configuration: env/TRUST_PROXY: "${entry}" is not an address, a CIDR range, loopback, linklocal or uniquelocal`,
+      )
+    }
+  }
+  return value
+}
+
+function redisUrlOf(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined
+  let url: URL | undefined
+  try {
+    url = new URL(value)
+  } catch {}
+  // The message never repeats the URL: it may hold a password.
+  if (url === undefined || url.hostname === '') {
+    throw new ConfigError(
+      'invalid configuration: env/REDIS_URL must be redis://[user:password@]host[:port][/db] or rediss://…',
+    )
+  }
+  return value
 }
 
 function shutdownOf(parsed: ConfigEnv): ShutdownSettings {

@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { createSecureContext, type SecureContextOptions, type TlsOptions } from 'node:tls'
 import { ConfigError, type TlsSettings } from './config.js'
@@ -22,9 +23,18 @@ export function tlsServerOptions(tls: TlsSettings): TlsOptions {
     )
   }
   if (tls.clientCaFile === undefined) return options
+  const ca = readPem('TLS_CLIENT_CA_FILE', tls.clientCaFile)
+  try {
+    // The TLS layer takes anything as a CA and then trusts nobody: check it is one.
+    new X509Certificate(ca as Buffer)
+  } catch (error) {
+    throw new ConfigError(
+      `invalid configuration: env/TLS_CLIENT_CA_FILE: ${tls.clientCaFile} must hold PEM certificates (${(error as Error).message})`,
+    )
+  }
   return {
     ...options,
-    ca: readPem('TLS_CLIENT_CA_FILE', tls.clientCaFile),
+    ca,
     requestCert: true,
     rejectUnauthorized: false,
   }

@@ -128,6 +128,15 @@ t.test(
 t.test('TRUST_PROXY: a number of hops, true, or addresses', async (t) => {
   t.equal(loadConfig({ TRUST_PROXY: '2' }).trustProxy, 2)
   t.equal(loadConfig({ TRUST_PROXY: 'true' }).trustProxy, true)
+  t.equal(loadConfig({ TRUST_PROXY: 'loopback, fd00::/8' }).trustProxy, 'loopback, fd00::/8')
+  const error = (() => {
+    try {
+      loadConfig({ REDIS_URL: 'redis://user:s3cret@exa mple:1' })
+    } catch (caught) {
+      return caught as Error
+    }
+  })()
+  t.notMatch(error?.message, /s3cret/, 'a bad REDIS_URL is not repeated')
 })
 
 t.test('NODE_ENV=production is recognised in any case', async (t) => {
@@ -152,6 +161,9 @@ t.test('a bad value is refused with the variable named', async (t) => {
     ['HASH_CONCURRENCY', '0'],
     ['RATE_LIMIT_ENABLED', 'maybe'],
     ['REDIS_URL', 'http://cache:6379'],
+    ['REDIS_URL', 'redis://user:s3cret@exa mple:1'],
+    ['TRUST_PROXY', 'foo'],
+    ['TRUST_PROXY', '10.0.0.0/33'],
     ['DATABASE_QUERY_TIMEOUT_MS', '10'],
     ['SHUTDOWN_TIMEOUT_MS', '1000'],
     ['DATABASE_URL', 'postgres://u:topsecret@h/db'],
