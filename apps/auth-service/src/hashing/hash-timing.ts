@@ -5,15 +5,23 @@ import bcrypt from 'bcrypt'
 export const TARGET_MAX_WAIT_MS = 2000
 
 /**
- * How long one hash takes at `cost` on this machine: one hash at a cost of at
- * most 8 is timed and scaled, since each step of cost doubles the work. It
- * costs a few milliseconds at start instead of a full hash.
+ * How long one hash takes at `cost` on this machine: hashes at a cost of at
+ * most 8 are timed and scaled, since each step of cost doubles the work. It
+ * costs some tens of milliseconds at start instead of a full hash. The first
+ * call is not timed: it pays for loading the thread pool, which scaled by the
+ * cost would make the estimate several times too long.
  */
 export async function estimateHashMs(cost: number): Promise<number> {
   const probeCost = Math.min(cost, 8)
-  const started = performance.now()
-  await bcrypt.hash('a probe of the machine speed', probeCost)
-  return (performance.now() - started) * 2 ** (cost - probeCost)
+  await bcrypt.hash('a warm-up', 4)
+  const samples: number[] = []
+  for (let probe = 0; probe < 3; probe++) {
+    const started = performance.now()
+    await bcrypt.hash('a probe of the machine speed', probeCost)
+    samples.push(performance.now() - started)
+  }
+  const median = samples.sort((a, b) => a - b)[1] ?? Number.NaN
+  return median * 2 ** (cost - probeCost)
 }
 
 /** How many hashes run side by side: no more than the slots, nor than the cores. */
