@@ -30,6 +30,7 @@ import { tlsServerOptions } from './tls-options.js'
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string }
 
 export const BODY_LIMIT_BYTES = 16 * 1024
+export const REQUEST_TIMEOUT_MS = 10_000
 
 export interface BuildAppOptions {
   /** Where log lines go instead of stdout (tests capture them here). */
@@ -47,6 +48,9 @@ export function buildApp(config: AppConfig, options: BuildAppOptions = {}) {
     genReqId: requestIdFor,
     trustProxy: trustProxyOption(config.trustProxy),
     bodyLimit: BODY_LIMIT_BYTES,
+    // A request must arrive in full within this (408 otherwise): a client that
+    // trickles bytes cannot hold a connection, or a shutdown, for long.
+    requestTimeout: REQUEST_TIMEOUT_MS,
     frameworkErrors: frameworkErrorHandler,
     clientErrorHandler,
     // A request arriving while the app closes is served, not refused, and
@@ -102,7 +106,16 @@ function loggerOptions(
     // A second line of defence: no code path logs these, and if one ever
     // does, the value is censored.
     redact: {
-      paths: ['password', '*.password', 'passwordHash', '*.passwordHash', 'body', '*.body'],
+      paths: [
+        'password',
+        '*.password',
+        'passwordHash',
+        '*.passwordHash',
+        'body',
+        '*.body',
+        // ioredis errors carry the command, AUTH and its password included.
+        'err.command',
+      ],
       censor: '[redacted]',
     },
     ...(options.logStream ? { stream: options.logStream } : {}),

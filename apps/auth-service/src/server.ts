@@ -30,9 +30,21 @@ closeWithGrace({ delay: config.shutdown.timeoutMs, logger: app.log }, async ({ s
     app.log.error({ err }, 'shutting down after an unexpected error')
   } else {
     app.log.info({ signal, drainDelayMs: config.shutdown.drainDelayMs }, 'shutting down')
-    await app.drain(config.shutdown.drainDelayMs)
   }
+  // A second before the deadline, connections still open are closed: a client
+  // that trickles its request in must not make the rollout kill the process.
+  const { drainDelayMs, timeoutMs } = config.shutdown
+  const cutOff = setTimeout(
+    () => {
+      app.log.warn('closing the connections still open at the shutdown deadline')
+      app.server.closeAllConnections()
+    },
+    Math.max(drainDelayMs, timeoutMs - 1000),
+  )
+  cutOff.unref()
+  if (!err) await app.drain(drainDelayMs)
   await app.close()
+  clearTimeout(cutOff)
   app.log.info('shut down')
 })
 

@@ -1,5 +1,6 @@
 import { once } from 'node:events'
 import { request } from 'node:http'
+import { connect } from 'node:net'
 import { createDb, migrateToLatest } from '@auth-service/db'
 import { testDialects } from '@auth-service/db/testing'
 import t from 'tap'
@@ -9,6 +10,7 @@ interface Outcome {
   username: string
   status?: number
   id?: string
+  code?: string
   /** The client's error code when no answer came. */
   failure?: string
 }
@@ -25,7 +27,10 @@ function register(origin: string, username: string): Promise<Outcome> {
         res.on('data', (chunk) => {
           body += chunk
         })
-        res.on('end', () => resolve({ username, status: res.statusCode, id: JSON.parse(body).id }))
+        res.on('end', () => {
+          const { id, code } = JSON.parse(body)
+          resolve({ username, status: res.statusCode, id, code })
+        })
         res.on('error', (error: NodeJS.ErrnoException) =>
           resolve({ username, failure: error.code }),
         )
@@ -53,6 +58,10 @@ t.test(
           BCRYPT_COST: '10',
           RATE_LIMIT_ENABLED: 'false',
           SHUTDOWN_DRAIN_DELAY_MS: '600',
+          // The stream can outpace hashing on a loaded machine; this test is
+          // about shutdown, not admission, so nothing may be shed.
+          HASH_QUEUE_LIMIT: '10000',
+          MAX_EVENT_LOOP_DELAY_MS: '0',
         })
         t.teardown(() => server.child.kill('SIGKILL'))
         const origin = await server.origin()
@@ -109,5 +118,25 @@ t.test(
         )
       })
     }
+  },
+)
+
+t.test(
+  'a client trickling its request in does not hold the shutdown past its deadline',
+  async (t) => {
+    const server = startServer({ DATABASE_URL: 'sqlite::memory:', SHUTDOWN_TIMEOUT_MS: '2500' })
+    t.teardown(() => server.child.kill('SIGKILL'))
+    const { port } = new URL(await server.origin())
+    const slow = connect(Number(port), '127.0.0.1')
+    await once(slow, 'connect')
+    slow.on('error', () => {})
+    slow.write(
+      'POST /users HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 60\r\n\r\n{"user',
+    )
+    await server.waitForLine(/"msg":"request received"|Server listening/)
+    server.child.kill('SIGTERM')
+    const [exitCode] = await once(server.child, 'exit')
+    t.equal(exitCode, 0, 'exited cleanly before the deadline')
+    t.match(server.lines.join('\n'), /closing the connections still open at the shutdown deadline/)
   },
 )

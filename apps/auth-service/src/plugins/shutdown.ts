@@ -27,9 +27,9 @@ const IDLE_GRACE_MS = 250
  * While the app drains and closes, answers still complete, but each carries
  * `Connection: close`, so callers open their next connection elsewhere. Once
  * the listener is closed, idle connections are closed every IDLE_GRACE_MS
- * rather than at once: closing them at once (Fastify's default) resets a
- * connection accepted a moment earlier whose request has not arrived yet.
- * The app is built with `forceCloseConnections: false` for this.
+ * rather than at once: closing them at once (what Node's server.close() and
+ * Fastify do) resets a connection accepted a moment earlier whose request has
+ * not arrived yet. The app is built with `forceCloseConnections: false` for this.
  */
 export default fp(
   async (fastify) => {
@@ -44,7 +44,11 @@ export default fp(
     let idleSweep: NodeJS.Timeout | undefined
     fastify.addHook('preClose', async () => {
       draining = true
-      idleSweep = setInterval(() => fastify.server.closeIdleConnections(), IDLE_GRACE_MS)
+      const { server } = fastify
+      const closeIdleConnections = server.closeIdleConnections.bind(server)
+      // Node's server.close() closes idle connections at once; the sweep does it after a grace.
+      server.closeIdleConnections = () => {}
+      idleSweep = setInterval(closeIdleConnections, IDLE_GRACE_MS)
       idleSweep.unref()
     })
     fastify.addHook('onClose', async () => clearInterval(idleSweep))
