@@ -8,6 +8,14 @@ export interface ErrorWithHeaders extends FastifyError {
   headers?: Record<string, string>
 }
 
+/** Attaches the headers that belong to an error's answer. */
+export function withHeaders(
+  error: FastifyError,
+  headers: Record<string, string>,
+): ErrorWithHeaders {
+  return Object.assign(error, { headers })
+}
+
 export interface ErrorAnswer {
   statusCode: number
   code: ErrorCode

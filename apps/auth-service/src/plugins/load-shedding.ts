@@ -3,7 +3,7 @@ import underPressure from '@fastify/under-pressure'
 import fp from 'fastify-plugin'
 import { Counter } from 'prom-client'
 import type { PressureSettings } from '../config.js'
-import type { ErrorWithHeaders } from '../errors/classify-error.js'
+import { withHeaders } from '../errors/classify-error.js'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -34,10 +34,9 @@ export default fp<PressureSettings>(
       pressureHandler: async (request, _reply, reason, value) => {
         if (request.routeOptions.config.alwaysAnswer) return
         shed.inc({ reason })
-        request.log.warn({ reason, value }, 'load shed')
-        const error: ErrorWithHeaders = new Overloaded()
-        error.headers = { 'retry-after': String(RETRY_AFTER_SECONDS) }
-        throw error
+        // The error handler logs the 503; the value is worth a line of its own only at debug.
+        request.log.debug({ reason, value }, 'load shed')
+        throw withHeaders(new Overloaded(), { 'retry-after': String(RETRY_AFTER_SECONDS) })
       },
     })
   },

@@ -2,7 +2,7 @@ import { Overloaded } from '@auth-service/shared'
 import fp from 'fastify-plugin'
 import { Counter, Gauge, Histogram } from 'prom-client'
 import type { HashingSettings } from '../config.js'
-import type { ErrorWithHeaders } from '../errors/classify-error.js'
+import { withHeaders } from '../errors/classify-error.js'
 import { defaultQueueLimit, estimateHashMs, hashParallelism } from '../hashing/hash-timing.js'
 import { createPasswordHasher, type PasswordHasher } from '../hashing/password-hasher.js'
 import { createWorkQueue, WorkQueueFull } from '../hashing/work-queue.js'
@@ -79,9 +79,9 @@ export default fp<HashingSettings>(
       } catch (error) {
         if (!(error instanceof WorkQueueFull)) throw error
         rejections.inc()
-        throw overloaded(
-          retryAfterSeconds(queue.running + queue.waiting, hashMs, settings.concurrency),
-        )
+        const ahead = queue.running + queue.waiting
+        const retryAfter = retryAfterSeconds(ahead, hashMs, settings.concurrency)
+        throw withHeaders(new Overloaded(), { 'retry-after': String(retryAfter) })
       }
     })
     fastify.decorate('passwordHasher', passwordHasher)
@@ -92,10 +92,4 @@ export default fp<HashingSettings>(
 /** Seconds until the work ahead is done, at least one. */
 function retryAfterSeconds(ahead: number, hashMs: number, concurrency: number): number {
   return Math.max(1, Math.ceil((ahead * hashMs) / hashParallelism(concurrency) / 1000))
-}
-
-function overloaded(retryAfter: number): ErrorWithHeaders {
-  const error: ErrorWithHeaders = new Overloaded()
-  error.headers = { 'retry-after': String(retryAfter) }
-  return error
 }

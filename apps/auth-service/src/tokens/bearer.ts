@@ -1,6 +1,6 @@
 import { type AccessTokenClaims, InvalidToken } from '@auth-service/shared'
 import type { FastifyBaseLogger } from 'fastify'
-import type { ErrorWithHeaders } from '../errors/classify-error.js'
+import { type ErrorWithHeaders, withHeaders } from '../errors/classify-error.js'
 import { type AccessTokens, TokenRejected } from './access-tokens.js'
 
 // RFC 6750's b64token, after the scheme, which is case-insensitive.
@@ -39,11 +39,10 @@ export async function claimsFromAuthorization(
  * Reasons never hold a double quote, so the description is a valid quoted-string.
  */
 export function invalidToken(reason: string, { tokenSent = true } = {}): ErrorWithHeaders {
-  const error: ErrorWithHeaders = new InvalidToken(reason)
-  error.headers = {
+  const error = new InvalidToken(reason)
+  return withHeaders(error, {
     'www-authenticate': tokenSent
       ? `${REALM}, error="invalid_token", error_description="${error.message}"`
       : REALM,
-  }
-  return error
+  })
 }

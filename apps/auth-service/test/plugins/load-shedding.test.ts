@@ -22,6 +22,6 @@ t.test('under memory pressure everything but probes and metrics gets 503', async
     }
     const metrics = (await app.inject({ url: '/metrics' })).body
     t.match(metrics, /load_shed_total\{reason="heapUsedBytes"\} 2/)
-    t.match(logs(), /"msg":"load shed"/)
+    t.match(logs(), /"code":"OVERLOADED","reason":"[^"]+","msg":"service unavailable"/)
   })
 })
