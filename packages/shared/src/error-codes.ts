@@ -67,7 +67,7 @@ export const errorCodes = {
   RATE_LIMITED: {
     statusCode: 429,
     description:
-      'Too many requests from this address, or login attempts for this username; retry after the Retry-After seconds.',
+      'Too many requests from this address, or failed logins for this username; retry after the Retry-After seconds.',
   },
   HEADERS_TOO_LARGE: {
     statusCode: 431,

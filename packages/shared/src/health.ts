@@ -29,9 +29,12 @@ export const readinessSchema = {
 export const metricsSchema = {
   summary: 'Prometheus metrics, in the text exposition format',
   tags: ['operations'],
-  produces: ['text/plain'],
   response: {
-    200: Type.String({ description: 'Prometheus text format 0.0.4.' }),
+    // Text on success; errors are JSON like everywhere else.
+    200: {
+      description: 'Prometheus text format 0.0.4.',
+      content: { 'text/plain': { schema: Type.String() } },
+    },
     ...errorResponses('INTERNAL_ERROR', 'CLIENT_CERTIFICATE_REQUIRED'),
   },
 } as const

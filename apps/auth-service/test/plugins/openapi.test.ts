@@ -8,8 +8,26 @@ interface OpenApiOperation {
   responses: Record<string, { content?: { 'application/json'?: { schema?: ErrorSchema } } }>
   security?: unknown
 }
+interface CodeSchema {
+  enum?: string[]
+  const?: string
+  anyOf?: CodeSchema[]
+}
 interface ErrorSchema {
-  properties?: { code?: { enum?: string[] } }
+  properties?: { code?: CodeSchema }
+}
+
+/** The codes an error schema allows, whether written as enum, const or anyOf. */
+function codesOf(schema: ErrorSchema | undefined): string[] {
+  const collect = (code: CodeSchema | undefined): string[] =>
+    code === undefined
+      ? []
+      : [
+          ...(code.enum ?? []),
+          ...(code.const ? [code.const] : []),
+          ...(code.anyOf ?? []).flatMap(collect),
+        ]
+  return collect(schema?.properties?.code).sort()
 }
 
 /** Fastify's `/users/:id` is OpenAPI's `/users/{id}`. */
@@ -39,16 +57,45 @@ t.test('every route is in the OpenAPI document, with each error it can answer', 
     const responseSchemas = (route.schema?.response ?? {}) as Record<string, ErrorSchema>
     for (const [status, schema] of Object.entries(responseSchemas)) {
       t.ok(operation?.responses[status], `${route.method} ${route.url} documents ${status}`)
-      const codes = schema.properties?.code?.enum ?? []
-      const documentedCodes =
-        operation?.responses[status]?.content?.['application/json']?.schema?.properties?.code
-          ?.enum ?? []
+      const codes = codesOf(schema)
+      const documentedCodes = codesOf(
+        operation?.responses[status]?.content?.['application/json']?.schema,
+      )
+      if (status !== '200' && status !== '201')
+        t.ok(codes.length > 0, `${route.url} ${status} has codes`)
       for (const code of codes) {
         t.equal(String(errorCodes[code as keyof typeof errorCodes].statusCode), status)
         t.ok(documentedCodes.includes(code), `${route.method} ${route.url} ${status} ${code}`)
       }
     }
     t.ok(operation?.responses['500'], `${route.method} ${route.url} documents 500`)
+  }
+  // What each route can answer, as the issues describe it, against the document.
+  const promised: Array<[string, string, string, string[]]> = [
+    [
+      'post',
+      '/users',
+      '400',
+      ['VALIDATION_FAILED', 'INVALID_JSON', 'INVALID_USERNAME', 'PASSWORD_POLICY'],
+    ],
+    ['post', '/users', '409', ['USERNAME_TAKEN']],
+    ['post', '/users', '413', ['PAYLOAD_TOO_LARGE']],
+    ['post', '/users', '415', ['UNSUPPORTED_MEDIA_TYPE']],
+    ['post', '/users', '429', ['RATE_LIMITED']],
+    ['post', '/users', '503', ['DATABASE_UNAVAILABLE', 'OVERLOADED']],
+    ['post', '/tokens', '401', ['INVALID_CREDENTIALS']],
+    ['post', '/tokens', '429', ['RATE_LIMITED']],
+    ['post', '/tokens', '503', ['DATABASE_UNAVAILABLE', 'OVERLOADED']],
+    ['get', '/users/{id}', '404', ['USER_NOT_FOUND']],
+    ['get', '/users/me', '401', ['INVALID_TOKEN']],
+    ['get', '/readyz', '503', ['DATABASE_UNAVAILABLE', 'SHUTTING_DOWN']],
+    ['get', '/metrics', '403', ['CLIENT_CERTIFICATE_REQUIRED']],
+    ['get', '/.well-known/jwks.json', '403', ['CLIENT_CERTIFICATE_REQUIRED']],
+  ]
+  for (const [method, path, status, codes] of promised) {
+    const schema = document.paths[path]?.[method]?.responses[status]?.content?.['application/json']
+      ?.schema as ErrorSchema | undefined
+    t.same(codesOf(schema), codes.slice().sort(), `${method} ${path} ${status}`)
   }
   t.same(document.paths['/users/me'].get.security, [{ bearerAuth: [] }], 'the bearer scheme')
   const docsPage = await app.inject({ url: '/docs' })
