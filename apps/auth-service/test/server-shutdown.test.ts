@@ -4,6 +4,7 @@ import { connect } from 'node:net'
 import { createDb, migrateToLatest } from '@auth-service/db'
 import { testDialects } from '@auth-service/db/testing'
 import t from 'tap'
+import { readBody } from './helpers/read-body.js'
 import { startServer } from './helpers/server-process.js'
 
 interface Outcome {
@@ -22,17 +23,12 @@ function register(origin: string, username: string): Promise<Outcome> {
       `${origin}/users`,
       { method: 'POST', agent: false, headers: { 'content-type': 'application/json' } },
       (res) => {
-        let body = ''
-        res.setEncoding('utf8')
-        res.on('data', (chunk) => {
-          body += chunk
-        })
-        res.on('end', () => {
-          const { id, code } = JSON.parse(body)
-          resolve({ username, status: res.statusCode, id, code })
-        })
-        res.on('error', (error: NodeJS.ErrnoException) =>
-          resolve({ username, failure: error.code }),
+        readBody(res).then(
+          (body) => {
+            const { id, code } = JSON.parse(body)
+            resolve({ username, status: res.statusCode, id, code })
+          },
+          (error: NodeJS.ErrnoException) => resolve({ username, failure: error.code }),
         )
       },
     )

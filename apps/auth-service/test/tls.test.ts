@@ -3,8 +3,9 @@ import { request } from 'node:https'
 import t from 'tap'
 import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
-import { makeCertificates, opensslMissing } from './helpers/certificates.js'
-import { forEachDialect } from './helpers/test-app.js'
+import { type Certificates, makeCertificates, opensslMissing } from './helpers/certificates.js'
+import { readBody } from './helpers/read-body.js'
+import { type DialectContext, forEachDialect } from './helpers/test-app.js'
 import { tempDir } from './helpers/token-keys.js'
 
 interface Answer {
@@ -28,20 +29,29 @@ function httpsRequest(
         headers: { 'content-type': 'application/json' },
       },
       (res) => {
-        let body = ''
-        res.setEncoding('utf8')
-        res.on('data', (chunk) => {
-          body += chunk
-        })
-        res.on('end', () => {
+        readBody(res).then((body) => {
           const json = res.headers['content-type']?.startsWith('application/json')
           resolve({ status: res.statusCode ?? 0, code: json ? JSON.parse(body).code : undefined })
-        })
+        }, reject)
       },
     )
     req.on('error', reject)
     req.end(options.body === undefined ? undefined : JSON.stringify(options.body))
   })
+}
+
+/** An app of this dialect serving HTTPS with the test certificates; resolves with its origin. */
+async function startHttps(
+  startApp: DialectContext['startApp'],
+  certificates: Certificates,
+  env: Record<string, string> = {},
+): Promise<string> {
+  const { app } = await startApp({
+    TLS_CERT_FILE: certificates.serverCert,
+    TLS_KEY_FILE: certificates.serverKey,
+    ...env,
+  })
+  return app.listen({ port: 0, host: '127.0.0.1' })
 }
 
 t.test(
@@ -50,11 +60,7 @@ t.test(
   async (t) => {
     const certificates = makeCertificates(tempDir(t))
     forEachDialect(t, async (t, { startApp }) => {
-      const { app } = await startApp({
-        TLS_CERT_FILE: certificates.serverCert,
-        TLS_KEY_FILE: certificates.serverKey,
-      })
-      const origin = await app.listen({ port: 0, host: '127.0.0.1' })
+      const origin = await startHttps(startApp, certificates)
       t.match(origin, /^https:\/\//)
       const { ca } = certificates
       t.equal((await httpsRequest(`${origin}/livez`, { ca })).status, 200)
@@ -76,12 +82,9 @@ t.test(
   async (t) => {
     const certificates = makeCertificates(tempDir(t))
     forEachDialect(t, async (t, { startApp }) => {
-      const { app } = await startApp({
-        TLS_CERT_FILE: certificates.serverCert,
-        TLS_KEY_FILE: certificates.serverKey,
+      const origin = await startHttps(startApp, certificates, {
         TLS_CLIENT_CA_FILE: certificates.ca,
       })
-      const origin = await app.listen({ port: 0, host: '127.0.0.1' })
       const { ca } = certificates
       const trusted = { ca, cert: certificates.clientCert, key: certificates.clientKey }
       const stranger = { ca, cert: certificates.strangerCert, key: certificates.strangerKey }
