@@ -7,7 +7,6 @@ import {
   poolStats,
 } from '@auth-service/db'
 import fp from 'fastify-plugin'
-import { Gauge } from 'prom-client'
 import type { DatabaseLimits } from '../config.js'
 
 declare module 'fastify' {
@@ -40,23 +39,17 @@ export default fp<DatabasePluginOptions>(
       await fastify.handlersSettled()
       await db.destroy()
     })
-    const registers = [fastify.metrics.registry]
-    new Gauge({
-      name: 'db_pool_connections_in_use',
-      help: 'Database connections running a query',
-      registers,
-      collect() {
-        this.set(poolStats(db).used)
-      },
-    })
-    new Gauge({
-      name: 'db_pool_acquires_waiting',
-      help: 'Queries waiting for a database connection',
-      registers,
-      collect() {
-        this.set(poolStats(db).pending)
-      },
-    })
+    const { gaugeOf } = fastify.metrics
+    gaugeOf(
+      'db_pool_connections_in_use',
+      'Database connections running a query',
+      () => poolStats(db).used,
+    )
+    gaugeOf(
+      'db_pool_acquires_waiting',
+      'Queries waiting for a database connection',
+      () => poolStats(db).pending,
+    )
     fastify.log.info({ database: describeDatabase(target) }, 'database in use')
     // The embedded database has no operator to run migrations: it migrates itself.
     // MySQL is migrated by `pnpm db:migrate`, run once per release, not by every replica.

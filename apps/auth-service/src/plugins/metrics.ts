@@ -1,11 +1,11 @@
 import fp from 'fastify-plugin'
-import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client'
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
 
 export interface ServiceMetrics {
   /** This app's registry: plugins add the metrics of their own concern to it. */
   registry: Registry
-  /** Answers refused by a rate limit, by which limit. */
-  rateLimitRejections: Counter<'limit'>
+  /** A gauge in the registry whose value `read` gives at each scrape. */
+  gaugeOf(name: string, help: string, read: () => number): void
 }
 
 declare module 'fastify' {
@@ -39,13 +39,19 @@ export default fp(
       buckets: SECONDS_BUCKETS,
       registers: [registry],
     })
-    const rateLimitRejections = new Counter({
-      name: 'rate_limit_rejections_total',
-      help: 'Requests answered 429, by limit',
-      labelNames: ['limit'] as const,
-      registers: [registry],
+    fastify.decorate('metrics', {
+      registry,
+      gaugeOf(name: string, help: string, read: () => number) {
+        new Gauge({
+          name,
+          help,
+          registers: [registry],
+          collect() {
+            this.set(read())
+          },
+        })
+      },
     })
-    fastify.decorate('metrics', { registry, rateLimitRejections })
     fastify.addHook('onResponse', async (request, reply) => {
       // The route pattern, never the path: ids would make a series per user.
       const labels = {

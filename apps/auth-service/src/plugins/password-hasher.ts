@@ -1,6 +1,6 @@
 import { Overloaded } from '@auth-service/shared'
 import fp from 'fastify-plugin'
-import { Counter, Gauge, Histogram } from 'prom-client'
+import { Counter, Histogram } from 'prom-client'
 import type { HashingSettings } from '../config.js'
 import { withHeaders } from '../errors/classify-error.js'
 import { defaultQueueLimit, estimateHashMs, hashParallelism } from '../hashing/hash-timing.js'
@@ -46,22 +46,12 @@ export default fp<HashingSettings>(
       help: 'Hashes refused because the line was full (answered 503 OVERLOADED)',
       registers,
     })
-    new Gauge({
-      name: 'password_hash_queue_waiting',
-      help: 'Hashes waiting for a slot',
-      registers,
-      collect() {
-        this.set(queue.waiting)
-      },
-    })
-    new Gauge({
-      name: 'password_hash_running',
-      help: 'Hashes running',
-      registers,
-      collect() {
-        this.set(queue.running)
-      },
-    })
+    fastify.metrics.gaugeOf(
+      'password_hash_queue_waiting',
+      'Hashes waiting for a slot',
+      () => queue.waiting,
+    )
+    fastify.metrics.gaugeOf('password_hash_running', 'Hashes running', () => queue.running)
 
     const passwordHasher = createPasswordHasher(settings.cost, async (operation, work) => {
       try {

@@ -3,6 +3,7 @@ import rateLimit, { normalizeIP } from '@fastify/rate-limit'
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { Redis } from 'ioredis'
+import { Counter } from 'prom-client'
 import type { RateLimitSettings } from '../config.js'
 import { withHeaders } from '../errors/classify-error.js'
 import { parseUsername } from '../users/username.js'
@@ -37,6 +38,12 @@ const MEMORY_STORE_KEYS = 100_000
  */
 export default fp<RateLimitSettings>(
   async (fastify, settings) => {
+    const rejections = new Counter({
+      name: 'rate_limit_rejections_total',
+      help: 'Requests answered 429, by limit',
+      labelNames: ['limit'] as const,
+      registers: [fastify.metrics.registry],
+    })
     if (!settings.enabled) {
       fastify.decorate('rateLimits', {
         registerPerAddress: [],
@@ -71,7 +78,7 @@ export default fp<RateLimitSettings>(
         keyGenerator: (request) => `${name}:${keyOf(request)}`,
       })
     const refuse = (name: string, retryAfterSeconds: number) => {
-      fastify.metrics.rateLimitRejections.inc({ limit: name })
+      rejections.inc({ limit: name })
       return withHeaders(new RateLimited(retryAfterSeconds), {
         'retry-after': String(retryAfterSeconds),
       })

@@ -1,5 +1,4 @@
 import fp from 'fastify-plugin'
-import { Gauge } from 'prom-client'
 import {
   createRegistrationRollback,
   type RegistrationRollback,
@@ -16,14 +15,11 @@ export default fp(
   async (fastify) => {
     const rollback = createRegistrationRollback(fastify.db, fastify.log)
     fastify.decorate('registrationRollback', rollback)
-    new Gauge({
-      name: 'registrations_pending_rollback',
-      help: 'Users to delete because their registration was answered with an error',
-      registers: [fastify.metrics.registry],
-      collect() {
-        this.set(rollback.pending)
-      },
-    })
+    fastify.metrics.gaugeOf(
+      'registrations_pending_rollback',
+      'Users to delete because their registration was answered with an error',
+      () => rollback.pending,
+    )
     // Registered after the database, so this runs before the pool closes;
     // after the handlers, which may still schedule a rollback.
     fastify.addHook('onClose', async () => {
