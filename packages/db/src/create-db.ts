@@ -14,6 +14,8 @@ export interface DbOptions {
   log?: Knex.Logger
 }
 
+const DEFAULT_QUERY_TIMEOUT_MS = 5000
+
 export function createDb(url: string, options: DbOptions = {}): Knex {
   return createDbFor(parseDatabaseUrl(url), options)
 }
@@ -32,7 +34,7 @@ export function knexConfigFor(target: DatabaseTarget, options: DbOptions = {}): 
     ...(options.log ? { log: options.log } : {}),
     acquireConnectionTimeout: connectTimeoutMs,
     // Knex's own place for settings of ours: every query reads its bound here.
-    userParams: { queryTimeoutMs: options.queryTimeoutMs ?? 5000 },
+    userParams: { queryTimeoutMs: options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS },
   }
   if (target.dialect === 'sqlite') {
     return {
@@ -76,7 +78,7 @@ export function knexConfigFor(target: DatabaseTarget, options: DbOptions = {}): 
 }
 
 export function queryTimeoutOf(db: Knex): number {
-  return db.userParams.queryTimeoutMs ?? 5000
+  return db.userParams.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS
 }
 
 export interface PoolStats {
