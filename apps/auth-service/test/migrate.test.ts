@@ -1,5 +1,7 @@
-import { execFile } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
+import { once } from 'node:events'
 import path from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { promisify } from 'node:util'
 import { createDb } from '@auth-service/db'
 import { testDialects } from '@auth-service/db/testing'
@@ -39,4 +41,28 @@ t.test('db:migrate with a bad DATABASE_URL exits 1 naming it', async (t) => {
   const failure = await run(process.execPath, ['--import=tsx', MIGRATE], { env }).catch((e) => e)
   t.equal(failure.code, 1)
   t.match(failure.stdout, /DATABASE_URL/)
+})
+
+t.test('db:migrate --wait exits once another run has applied every migration', async (t) => {
+  for (const { dialect, skip, create } of testDialects()) {
+    t.test(dialect, { skip }, async (t) => {
+      const database = await create()
+      t.teardown(() => database.drop())
+      const env = { ...process.env, DATABASE_URL: database.url }
+      const waiting = spawn(process.execPath, ['--import=tsx', MIGRATE, '--wait'], { env })
+      const output: string[] = []
+      waiting.stdout.setEncoding('utf8').on('data', (chunk: string) => output.push(chunk))
+      const exited = once(waiting, 'exit')
+      while (!output.join('').includes('waiting for migrations')) await sleep(50)
+      t.equal(waiting.exitCode, null, 'still waiting while migrations are pending')
+      const db = createDb(database.url)
+      t.teardown(() => db.destroy())
+      t.notOk(await db.schema.hasTable('users'), 'the waiting run applied nothing')
+
+      await run(process.execPath, ['--import=tsx', MIGRATE], { env })
+      const [code] = await exited
+      t.equal(code, 0)
+      t.match(output.join(''), /migrations up to date/)
+    })
+  }
 })

@@ -10,7 +10,7 @@ export {
 export { DatabaseError } from './database-error.js'
 export { type DatabaseTarget, describeDatabase, parseDatabaseUrl } from './database-url.js'
 export { type Dialect, dialectOf, isUnavailable, isUniqueViolation } from './dialect.js'
-export { migrateToLatest, rollbackAll } from './migrate.js'
+export { migrateToLatest, pendingMigrations, rollbackAll } from './migrate.js'
 export { pingDatabase } from './ping.js'
 export {
   deleteUserById,

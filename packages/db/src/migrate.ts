@@ -17,3 +17,9 @@ export async function rollbackAll(db: Knex): Promise<string[]> {
   const [, undone] = (await db.migrate.rollback(migratorConfig, true)) as [number, string[]]
   return undone
 }
+
+/** The migrations this version knows that the database has not applied yet. */
+export async function pendingMigrations(db: Knex): Promise<string[]> {
+  const [, pending] = (await db.migrate.list(migratorConfig)) as [unknown, Array<{ file: string }>]
+  return pending.map((migration) => migration.file)
+}
