@@ -3,6 +3,7 @@ import { generateKeyPairSync } from 'node:crypto'
 import { once } from 'node:events'
 import {
   chmodSync,
+  chownSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -37,10 +38,15 @@ const scripts = JSON.parse(
  * `node dist/…` from a package script, run with this Node in `cwd`. Through
  * `env -u NODE_OPTIONS`: the test runner adds its own hooks to child processes.
  */
-function runScript(script: string, cwd: string, env: Record<string, string>): ChildProcess {
+function runScript(
+  script: string,
+  cwd: string,
+  env: Record<string, string>,
+  extraArgs: string[] = [],
+): ChildProcess {
   const [command, ...args] = (scripts[script] ?? '').split(' ')
   if (command !== 'node') throw new Error(`the ${script} script is not plain node: ${command}`)
-  return spawn('env', ['-u', 'NODE_OPTIONS', process.execPath, ...args], {
+  return spawn('env', ['-u', 'NODE_OPTIONS', process.execPath, ...args, ...extraArgs], {
     cwd,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -78,7 +84,13 @@ t.test(
     deployServiceTo(appDir)
 
     t.test('holds compiled JavaScript and production dependencies only', async (t) => {
-      t.same(readdirSync(appDir).sort(), ['README.md', 'dist', 'node_modules', 'package.json'])
+      t.same(readdirSync(appDir).sort(), [
+        'README.md',
+        'dist',
+        'node_modules',
+        'package.json',
+        'pnpm-lock.yaml',
+      ])
       const installed = readdirSync(path.join(appDir, 'node_modules/.pnpm'))
       for (const devOnly of ['tsx@', 'typescript@', 'tap@', 'autocannon@', '@biomejs+']) {
         t.notOk(
@@ -92,13 +104,17 @@ t.test(
 
     const database = await (mysql as NonNullable<typeof mysql>).create()
     t.teardown(() => database.drop())
+    // As the kubelet writes a Secret volume: root's file, group fsGroup, 0440.
     const keyDir = path.join(workDir, 'keys')
     mkdirSync(keyDir, { mode: 0o755 })
     const signingKeyFile = path.join(keyDir, 'signing-key.pem')
     const { privateKey } = generateKeyPairSync('ed25519')
-    writeFileSync(signingKeyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }), {
-      mode: 0o644,
-    })
+    writeFileSync(signingKeyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }))
+    chmodSync(signingKeyFile, 0o440)
+    if (runsAsRoot) chownSync(signingKeyFile, 0, NOBODY)
+    // The absent verify-keys ConfigMap: an empty directory.
+    const verifyKeysDir = path.join(workDir, 'verify-keys')
+    mkdirSync(verifyKeysDir, { mode: 0o755 })
     const env = {
       ...settings,
       PATH: process.env.PATH ?? '',
@@ -106,6 +122,7 @@ t.test(
       PORT: '0',
       DATABASE_URL: database.url,
       TOKEN_SIGNING_KEY_FILE: signingKeyFile,
+      TOKEN_VERIFY_KEYS_DIR: verifyKeysDir,
     }
     t.equal(settings.NODE_ENV, 'production', 'the manifests’ production settings')
 
@@ -113,6 +130,9 @@ t.test(
     const migrationOutput = collectOutput(migration)
     const [migrationExit] = await once(migration, 'exit')
     t.equal(migrationExit, 0, `migrate exits 0:\n${migrationOutput.join('\n')}`)
+    const waitForMigrations = runScript('migrate', appDir, env, ['--wait'])
+    const [waitExit] = await once(waitForMigrations, 'exit')
+    t.equal(waitExit, 0, 'the init container’s wait is over once migrated')
 
     const server = runScript('start', appDir, env)
     const output = collectOutput(server)

@@ -65,6 +65,7 @@ for (const overlay of OVERLAYS) {
     const settings = settingsConfigMap(objects)
     const pod = deployment.spec.template.spec
     const server: Container = pod.containers.find((c: Container) => c.name === 'auth-service')
+    const [waitForMigrations]: Container[] = pod.initContainers
     const serverEnv = environmentOf(server, settings)
     const config = loadConfig(Object.fromEntries(serverEnv))
 
@@ -79,7 +80,7 @@ for (const overlay of OVERLAYS) {
 
     t.test('every variable set is one the config schema knows, with a valid value', async (t) => {
       const known = Object.keys(ConfigSchema.properties)
-      for (const container of [server, ...job.spec.template.spec.containers]) {
+      for (const container of [server, waitForMigrations, ...job.spec.template.spec.containers]) {
         for (const name of environmentOf(container, settings).keys()) {
           t.ok(known.includes(name), `${container.name}: ${name} is in ConfigSchema`)
         }
@@ -123,8 +124,10 @@ for (const overlay of OVERLAYS) {
       }
       t.ok(cores(limits.cpu) >= cores(requests.cpu))
       t.ok(Number(serverEnv.get('UV_THREADPOOL_SIZE')) >= hashConcurrency)
+      // Measured: about 90 MB of the service’s memory lives outside the V8 heap.
       const heapLimit = Number(serverEnv.get('MAX_HEAP_USED_MB'))
-      t.ok(heapLimit > 0 && heapLimit * 1.5 <= mebibytes(limits.memory), 'sheds load before OOM')
+      t.ok(heapLimit > 0, 'sheds load on heap use')
+      t.ok(heapLimit + 128 <= mebibytes(limits.memory), 'sheds load before the OOM killer')
     })
 
     t.test('pods run unprivileged on a read-only root filesystem', async (t) => {
@@ -133,7 +136,7 @@ for (const overlay of OVERLAYS) {
         t.equal(spec.securityContext.runAsNonRoot, true)
         t.equal(spec.securityContext.seccompProfile.type, 'RuntimeDefault')
         t.equal(spec.automountServiceAccountToken, false)
-        for (const container of spec.containers) {
+        for (const container of [...(spec.initContainers ?? []), ...spec.containers]) {
           t.equal(container.securityContext.readOnlyRootFilesystem, true)
           t.equal(container.securityContext.allowPrivilegeEscalation, false)
           t.same(container.securityContext.capabilities.drop, ['ALL'])
@@ -150,11 +153,13 @@ for (const overlay of OVERLAYS) {
       t.equal(migrate.image, server.image)
       t.equal(job.spec.template.spec.restartPolicy, 'Never')
       t.notOk(server.command ?? server.args, 'the server runs the image’s CMD, the start script')
+      t.same(waitForMigrations.args, [...migrate.args, '--wait'], 'pods wait for the Job’s work')
+      t.equal(waitForMigrations.image, server.image)
     })
 
     t.test('replicas, spreading, autoscaling and disruption budget', async (t) => {
       const minimum = overlay === 'overlays/dev' ? 1 : 2
-      t.ok(deployment.spec.replicas >= minimum, `at least ${minimum} replicas`)
+      t.equal(deployment.spec.replicas, undefined, 'the autoscaler alone sets the count')
       t.ok(matches(deployment.spec.selector.matchLabels, SERVER_LABELS))
       t.ok(pod.topologySpreadConstraints.length > 0)
       for (const constraint of pod.topologySpreadConstraints) {
@@ -197,7 +202,15 @@ for (const overlay of OVERLAYS) {
       for (const variable of server.env) {
         if (variable.valueFrom?.secretKeyRef) referenced.add(variable.valueFrom.secretKeyRef.name)
       }
-      for (const volume of pod.volumes) if (volume.secret) referenced.add(volume.secret.secretName)
+      for (const volume of pod.volumes.filter((v: Container) => v.secret)) {
+        referenced.add(volume.secret.secretName)
+        // The kubelet writes Secret files as root: readable by all, or by fsGroup.
+        const mode = volume.secret.defaultMode ?? 0o644
+        const readable =
+          (mode & 0o004) !== 0 ||
+          ((mode & 0o040) !== 0 && pod.securityContext.fsGroup === pod.securityContext.runAsGroup)
+        t.ok(readable, `the service’s user can read ${volume.name}`)
+      }
       const names = [...referenced].map((name) => name.replace(/-[a-z0-9]{10}$/, ''))
       const expected = overlay === 'overlays/dev' ? ['auth-service-database'] : REQUIRED_SECRETS
       for (const name of expected) t.ok(names.includes(name), `${name} is referenced`)
