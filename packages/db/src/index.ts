@@ -18,6 +18,7 @@ export {
   findUserByCanonicalName,
   findUserById,
   insertUser,
+  insertUsersInBulk,
   isUsernameTaken,
   replacePasswordHash,
   type UserProfile,

@@ -24,6 +24,26 @@ interface UserRow {
   created_at: Date | number
 }
 
+// Rows per INSERT in a bulk insert. Knex writes a multi-row insert for SQLite
+// as a compound SELECT, which SQLite caps at 500 terms; MySQL's only limit
+// here is 65535 bound parameters, 5 a row.
+const BULK_INSERT_ROWS = { sqlite: 500, mysql: 5000 } as const
+
+function toRow(user: UserRecord): UserRow {
+  return {
+    id: user.id,
+    username: user.username,
+    username_canonical: user.usernameCanonical,
+    password_hash: user.passwordHash,
+    created_at: user.createdAt,
+  }
+}
+
+/** Inserts many users in one transaction, for seeding and imports. */
+export async function insertUsersInBulk(db: Knex, users: UserRecord[]): Promise<void> {
+  await db.batchInsert('users', users.map(toRow), BULK_INSERT_ROWS[dialectOf(db)])
+}
+
 /**
  * Inserts a user in a transaction of its own, so the moment it takes effect
  * is the COMMIT: a statement that failed or timed out before it left nothing
@@ -40,16 +60,7 @@ export async function insertUser(db: Knex, user: UserRecord): Promise<void> {
   let sessionId: number | undefined
   try {
     sessionId = await withinTimeout(sessionIdOf(trx), timeoutMs)
-    await runQuery(
-      db,
-      trx<UserRow>('users').insert({
-        id: user.id,
-        username: user.username,
-        username_canonical: user.usernameCanonical,
-        password_hash: user.passwordHash,
-        created_at: user.createdAt,
-      }),
-    )
+    await runQuery(db, trx<UserRow>('users').insert(toRow(user)))
   } catch (error) {
     const failure = knexEndedIt(trx, error)
     // Not awaited: on a stalled connection the ROLLBACK waits behind the

@@ -7,6 +7,7 @@ import {
   findUserByCanonicalName,
   findUserById,
   insertUser,
+  insertUsersInBulk,
   isUsernameTaken,
   replacePasswordHash,
   type UserRecord,
@@ -39,6 +40,22 @@ t.test('a stored user is found by id and by canonical name, to the millisecond',
     t.equal(await findUserByCanonicalName(db, 'Lorenzo'), undefined, 'no collation folds case')
     t.equal(await isUsernameTaken(db, 'lorenzo'), true)
     t.equal(await isUsernameTaken(db, 'LORENZO'), false, 'byte for byte')
+  })
+})
+
+t.test('users inserted in bulk are found like any other, past one chunk of rows', async (t) => {
+  forEachDialect(t, async (t, db) => {
+    const users = Array.from({ length: 4500 }, (_, n) =>
+      aUser({
+        id: `01900000-0000-7000-8000-${n.toString().padStart(12, '0')}`,
+        username: `Bulk${n}`,
+        usernameCanonical: `bulk${n}`,
+      }),
+    )
+    await insertUsersInBulk(db, users)
+    const [{ count }] = (await db('users').count({ count: '*' })) as [{ count: number | string }]
+    t.equal(Number(count), 4500)
+    t.same(await findUserByCanonicalName(db, 'bulk4499'), users[4499])
   })
 })
 
