@@ -1,0 +1,158 @@
+// `pnpm bench`: the service under autocannon, scenario by scenario, next to
+// the references it is measured against; a report in results/<time>/.
+import { generateKeyPairSync } from 'node:crypto'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { cpus, tmpdir } from 'node:os'
+import path from 'node:path'
+import { createDb, migrateToLatest } from '@auth-service/db'
+import { testDialects } from '@auth-service/db/testing'
+import bcrypt from 'bcrypt'
+import { renderChart } from './chart.js'
+import { runLoad } from './load.js'
+import { type BenchOptions, parseBenchOptions, UsageError } from './options.js'
+import { measureBareRoute, measureBcryptRate, measurePointSelects } from './references.js'
+import { type BenchReport, renderMarkdown } from './report.js'
+import { buildScenarios } from './scenarios.js'
+import { SEEDED_PASSWORD, seedUsers } from './seeded-users.js'
+import { serviceEntryPoint, startServerProcess } from './service-process.js'
+
+const say = (line: string) => process.stderr.write(`bench: ${line}\n`)
+
+async function scratchDatabase(options: BenchOptions) {
+  const dialects = testDialects({ TEST_MYSQL_URL: options.mysqlServerUrl })
+  const chosen = dialects.find((d) => d.dialect === (options.mysqlServerUrl ? 'mysql' : 'sqlite'))
+  if (chosen === undefined) throw new Error('no database')
+  const database = await chosen.create()
+  const db = createDb(database.url)
+  await migrateToLatest(db)
+  const description =
+    chosen.dialect === 'mysql'
+      ? String(((await db.raw('select version() as v')) as [[{ v: string }]])[0][0].v)
+      : 'embedded SQLite'
+  return { ...database, dialect: chosen.dialect, db, description }
+}
+
+function signingKeyIn(dir: string): string {
+  const file = path.join(dir, 'signing-key.pem')
+  const { privateKey } = generateKeyPairSync('ed25519')
+  writeFileSync(file, privateKey.export({ type: 'pkcs8', format: 'pem' }))
+  return file
+}
+
+async function run(options: BenchOptions, argv: string[]): Promise<string> {
+  const scratch = mkdtempSync(path.join(tmpdir(), 'auth-service-bench-'))
+  const database = await scratchDatabase(options)
+  try {
+    const passwordHash = await bcrypt.hash(SEEDED_PASSWORD, options.cost)
+    let seeded = options.users
+    await seedUsers(database.db, { from: 0, to: seeded }, passwordHash)
+    say(`seeded ${seeded} users in ${database.description}`)
+
+    const { connections, durationSeconds } = options
+    say('reference: raw bcrypt')
+    const bcryptPerSecond = await measureBcryptRate(options.cost, options.cores, durationSeconds)
+    say('reference: bare Fastify route')
+    const bareRoute = await measureBareRoute(connections, durationSeconds)
+    say('reference: point selects')
+    const pointSelectsPerSecond = await measurePointSelects(
+      database,
+      seeded,
+      connections,
+      durationSeconds,
+    )
+
+    const service = await startServerProcess(
+      serviceEntryPoint(),
+      {
+        NODE_ENV: 'production',
+        DATABASE_URL: database.url,
+        BCRYPT_COST: String(options.cost),
+        TOKEN_SIGNING_KEY_FILE: signingKeyIn(scratch),
+        RATE_LIMIT_ENABLED: 'false',
+        LOG_LEVEL: 'info',
+        SHUTDOWN_DRAIN_DELAY_MS: '0',
+      },
+      '/readyz',
+    )
+    const scenarios = buildScenarios({ seededUsers: () => seeded, runId: Date.now().toString(36) })
+    const measure = async (name: string) => {
+      const scenario = scenarios.find((s) => s.name === name)
+      if (scenario === undefined) throw new Error(`no scenario ${name}`)
+      say(`scenario: ${name}`)
+      service.takePeakRssMb()
+      const result = await runLoad({
+        name,
+        url: service.origin,
+        connections,
+        durationSeconds,
+        expectedStatuses: scenario.expectedStatuses,
+        requests: scenario.requests,
+      })
+      return { ...result, peakRssMb: service.takePeakRssMb() }
+    }
+    const results = []
+    for (const name of options.scenarios) results.push(await measure(name))
+
+    let growth: BenchReport['growth']
+    const growthScenarios = options.scenarios.filter(
+      (n) => n === 'get-user' || n === 'register-taken',
+    )
+    if (options.growthUsers > seeded && growthScenarios.length > 0) {
+      say(`growing to ${options.growthUsers} users`)
+      await seedUsers(database.db, { from: seeded, to: options.growthUsers }, passwordHash, (n) => {
+        if (n % 100_000 === 0) say(`  ${n} users`)
+      })
+      seeded = options.growthUsers
+      const grown = []
+      for (const name of growthScenarios) grown.push(await measure(name))
+      growth = { users: seeded, scenarios: grown }
+    }
+    const serviceExitCode = await service.stop()
+
+    const report: BenchReport = {
+      startedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+      command:
+        `${options.mysqlServerUrl ? 'DATABASE_URL=mysql://… ' : ''}pnpm bench ${argv.join(' ')}`.trim(),
+      machine: {
+        cores: options.cores,
+        cpu: cpus()[0]?.model.trim() ?? 'unknown',
+        node: process.versions.node,
+        platform: `${process.platform} ${process.arch}`,
+      },
+      database: database.description,
+      options: { connections, durationSeconds, cost: options.cost, users: options.users },
+      references: {
+        bcryptPerSecond,
+        bareRoute,
+        pointSelectsPerSecond,
+        lookupPerSecond: 1 / (1 / bareRoute.requestsPerSecond + 1 / pointSelectsPerSecond),
+      },
+      startToReadyMs: service.startToReadyMs,
+      scenarios: results,
+      ...(growth ? { growth } : {}),
+      serviceExitCode,
+    }
+    const dir = path.join(options.resultsDir, report.startedAt.replaceAll(':', '-'))
+    mkdirSync(dir, { recursive: true })
+    writeFileSync(path.join(dir, 'chart.svg'), renderChart(report))
+    writeFileSync(path.join(dir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`)
+    const markdown = renderMarkdown(report, 'chart.svg')
+    writeFileSync(path.join(dir, 'report.md'), markdown)
+    process.stdout.write(markdown)
+    say(`report written to ${dir}`)
+    return dir
+  } finally {
+    await database.db.destroy()
+    await database.drop()
+    rmSync(scratch, { recursive: true, force: true })
+  }
+}
+
+const argv = process.argv.slice(2)
+try {
+  await run(parseBenchOptions(argv, process.env), argv)
+} catch (error) {
+  if (!(error instanceof UsageError)) throw error
+  process.stderr.write(`${error.message}\n\n${error.usage}\n`)
+  process.exitCode = 2
+}

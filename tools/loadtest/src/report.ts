@@ -1,0 +1,155 @@
+import type { LoadResult } from './load.js'
+
+export interface BenchReport {
+  startedAt: string
+  command: string
+  machine: { cores: number; cpu: string; node: string; platform: string }
+  database: string
+  options: { connections: number; durationSeconds: number; cost: number; users: number }
+  references: {
+    bcryptPerSecond: number
+    bareRoute: LoadResult
+    pointSelectsPerSecond: number
+    /** 1 / (1/bare route + 1/point select): a lookup's floor cost, serially. */
+    lookupPerSecond: number
+  }
+  startToReadyMs: number
+  scenarios: LoadResult[]
+  growth?: { users: number; scenarios: LoadResult[] }
+  serviceExitCode: number | null
+}
+
+export interface TargetCheck {
+  target: string
+  measured: string
+  met: boolean
+}
+
+const RSS_LIMIT_MB = 120
+const START_TO_READY_LIMIT_MS = 1000
+
+const round = (value: number, digits = 0) =>
+  Number.isFinite(value)
+    ? value.toLocaleString('en-US', {
+        maximumFractionDigits: digits,
+        minimumFractionDigits: digits,
+      })
+    : '—'
+const ratio = (value: number) => `${round(value, 2)}×`
+
+function find(results: LoadResult[], name: string) {
+  return results.find((result) => result.name === name)
+}
+
+/** The issue's targets, each with what was measured. Absent scenarios are skipped. */
+export function checkTargets(report: BenchReport): TargetCheck[] {
+  const checks: TargetCheck[] = []
+  const { references } = report
+  const against = (name: string, reference: number, floor: number, referenceName: string) => {
+    const result = find(report.scenarios, name)
+    if (!result) return
+    const measured = result.requestsPerSecond / reference
+    checks.push({
+      target: `${name} ≥ ${floor} × ${referenceName}`,
+      measured: `${ratio(measured)} (${round(result.requestsPerSecond, 1)}/s vs ${round(reference, 1)}/s)`,
+      met: measured >= floor,
+    })
+  }
+  against('register', references.bcryptPerSecond, 0.95, 'raw bcrypt')
+  against('get-user', references.lookupPerSecond, 0.6, 'bare route + point select')
+  against('register-taken', references.lookupPerSecond, 0.6, 'bare route + point select')
+  against('invalid', references.bareRoute.requestsPerSecond, 0.6, 'bare route')
+  const clean = report.scenarios.every((r) => r.unexpected === 0 && r.errors === 0)
+  checks.push({
+    target: 'no unexpected status and no error in any scenario',
+    measured:
+      report.scenarios
+        .filter((r) => r.unexpected > 0 || r.errors > 0)
+        .map((r) => `${r.name}: ${r.unexpected} unexpected, ${r.errors} errors`)
+        .join('; ') || 'none',
+    met: clean,
+  })
+  const peakRss = Math.max(...report.scenarios.map((r) => r.peakRssMb ?? 0))
+  checks.push({
+    target: `peak RSS under load ≤ ${RSS_LIMIT_MB} MB`,
+    measured: `${round(peakRss, 1)} MB`,
+    met: peakRss <= RSS_LIMIT_MB,
+  })
+  checks.push({
+    target: `start to ready ≤ ${START_TO_READY_LIMIT_MS} ms`,
+    measured: `${round(report.startToReadyMs)} ms (${report.database})`,
+    met: report.startToReadyMs <= START_TO_READY_LIMIT_MS,
+  })
+  for (const result of report.growth?.scenarios ?? []) {
+    const before = find(report.scenarios, result.name)
+    if (!before) continue
+    const measured = result.requestsPerSecond / before.requestsPerSecond
+    checks.push({
+      target: `${result.name} at ${round(report.growth?.users ?? 0)} users ≥ 0.9 × at ${round(report.options.users)}`,
+      measured: ratio(measured),
+      met: measured >= 0.9,
+    })
+  }
+  return checks
+}
+
+function scenarioTable(results: LoadResult[]): string[] {
+  const rows = results.map((r) => {
+    const statuses = Object.entries(r.statuses)
+      .map(([code, count]) => `${code}: ${count}`)
+      .join(', ')
+    return `| ${r.name} | ${round(r.requestsPerSecond, 1)} | ${r.latencyMs.p50} | ${r.latencyMs.p97_5} | ${r.latencyMs.p99} | ${r.non2xx} | ${r.unexpected} | ${r.errors} | ${round(r.peakRssMb ?? Number.NaN, 1)} | ${statuses} |`
+  })
+  return [
+    '| scenario | requests/s | p50 ms | p97.5 ms | p99 ms | non-2xx | unexpected | errors | peak RSS MB | statuses |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+    ...rows,
+  ]
+}
+
+export function renderMarkdown(report: BenchReport, chartFile: string): string {
+  const { references, options, machine } = report
+  const checks = checkTargets(report)
+  return [
+    `# auth-service load test, ${report.startedAt}`,
+    '',
+    `Command: \`${report.command}\``,
+    '',
+    `${machine.cores} cores (${machine.cpu}), Node.js ${machine.node}, ${machine.platform}; database: ${report.database}; ` +
+      `autocannon on the same machine, ${options.connections} connections, ${options.durationSeconds} s per run after a 1 s warm-up; ` +
+      `BCRYPT_COST ${options.cost}; ${round(options.users)} seeded users; rate limits off.`,
+    '',
+    `![throughput and latency per scenario](${chartFile})`,
+    '',
+    '## References',
+    '',
+    '| reference | per second |',
+    '|---|---:|',
+    `| raw bcrypt at cost ${options.cost}, ${machine.cores} hashes at a time | ${round(references.bcryptPerSecond, 1)} |`,
+    `| bare Fastify route, constant JSON | ${round(references.bareRoute.requestsPerSecond)} (p99 ${references.bareRoute.latencyMs.p99} ms) |`,
+    `| raw point selects by primary key | ${round(references.pointSelectsPerSecond)} |`,
+    `| lookup reference: 1 / (1/bare route + 1/point select) | ${round(references.lookupPerSecond)} |`,
+    '',
+    `## Scenarios, ${round(options.users)} users`,
+    '',
+    ...scenarioTable(report.scenarios),
+    '',
+    ...(report.growth
+      ? [
+          `## Growth: the same at ${round(report.growth.users)} users`,
+          '',
+          ...scenarioTable(report.growth.scenarios),
+          '',
+        ]
+      : []),
+    `Start to ready (spawn to the first 200 from /readyz): ${round(report.startToReadyMs)} ms. ` +
+      `The service exited with ${report.serviceExitCode} on SIGTERM.`,
+    '',
+    '## Targets',
+    '',
+    '| target | measured | met |',
+    '|---|---|---|',
+    ...checks.map((c) => `| ${c.target} | ${c.measured} | ${c.met ? 'yes' : '**no**'} |`),
+    '',
+  ].join('\n')
+}

@@ -1,0 +1,161 @@
+import type autocannon from 'autocannon'
+import { randomSeededUser, SEEDED_PASSWORD } from './seeded-users.js'
+
+export const SCENARIO_NAMES = [
+  'register',
+  'register-taken',
+  'invalid',
+  'get-user',
+  'login',
+  'login-wrong',
+  'mixed',
+] as const
+export type ScenarioName = (typeof SCENARIO_NAMES)[number]
+
+export interface Scenario {
+  name: ScenarioName
+  what: string
+  expectedStatuses: readonly number[]
+  requests: autocannon.Request[]
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json' }
+const NEW_PASSWORD = 'a brand new passphrase'
+
+interface RequestShape {
+  method: 'GET' | 'POST'
+  path: string
+  body?: string
+}
+
+/** The users there are to pick from, and a source of fresh names. */
+export interface ScenarioContext {
+  seededUsers: () => number
+  runId: string
+}
+
+function shapes(context: ScenarioContext) {
+  let fresh = 0
+  return {
+    register: (): RequestShape => ({
+      method: 'POST',
+      path: '/users',
+      body: JSON.stringify({
+        username: `new${context.runId}x${fresh++}`,
+        password: NEW_PASSWORD,
+      }),
+    }),
+    registerTaken: (): RequestShape => ({
+      method: 'POST',
+      path: '/users',
+      body: JSON.stringify({
+        username: randomSeededUser(context.seededUsers()).username,
+        password: NEW_PASSWORD,
+      }),
+    }),
+    // A username too short: the schema and the rules turn it away before any work.
+    invalid: (): RequestShape => ({
+      method: 'POST',
+      path: '/users',
+      body: JSON.stringify({ username: 'x', password: NEW_PASSWORD }),
+    }),
+    getUser: (): RequestShape => ({
+      method: 'GET',
+      path: `/users/${randomSeededUser(context.seededUsers()).id}`,
+    }),
+    login: (): RequestShape => ({
+      method: 'POST',
+      path: '/tokens',
+      body: JSON.stringify({
+        username: randomSeededUser(context.seededUsers()).username,
+        password: SEEDED_PASSWORD,
+      }),
+    }),
+    loginWrong: (): RequestShape => ({
+      method: 'POST',
+      path: '/tokens',
+      body: JSON.stringify({
+        username: randomSeededUser(context.seededUsers()).username,
+        password: 'not the passphrase',
+      }),
+    }),
+  }
+}
+
+/** One autocannon request whose method, path and body are made anew each time. */
+function requestOf(next: () => RequestShape): autocannon.Request[] {
+  return [
+    {
+      headers: JSON_HEADERS,
+      setupRequest: (request) => ({ ...request, ...next() }),
+    },
+  ]
+}
+
+// Mostly lookups, as a service's callers make them; some of everything else.
+const MIXED_WEIGHTS = [
+  ['getUser', 70],
+  ['registerTaken', 8],
+  ['invalid', 8],
+  ['login', 6],
+  ['loginWrong', 4],
+  ['register', 4],
+] as const
+
+export function buildScenarios(context: ScenarioContext): Scenario[] {
+  const make = shapes(context)
+  const totalWeight = MIXED_WEIGHTS.reduce((sum, [, weight]) => sum + weight, 0)
+  const mixed = (): RequestShape => {
+    let pick = Math.random() * totalWeight
+    for (const [shape, weight] of MIXED_WEIGHTS) {
+      pick -= weight
+      if (pick < 0) return make[shape]()
+    }
+    return make.getUser()
+  }
+  const mix = MIXED_WEIGHTS.map(([shape, weight]) => `${weight} % ${shape}`).join(', ')
+  return [
+    {
+      name: 'register',
+      what: 'a new username each time',
+      expectedStatuses: [201],
+      requests: requestOf(make.register),
+    },
+    {
+      name: 'register-taken',
+      what: 'a seeded username',
+      expectedStatuses: [409],
+      requests: requestOf(make.registerTaken),
+    },
+    {
+      name: 'invalid',
+      what: 'a one-letter username',
+      expectedStatuses: [400],
+      requests: requestOf(make.invalid),
+    },
+    {
+      name: 'get-user',
+      what: 'GET /users/:id of a seeded user',
+      expectedStatuses: [200],
+      requests: requestOf(make.getUser),
+    },
+    {
+      name: 'login',
+      what: 'a seeded user, right password',
+      expectedStatuses: [200],
+      requests: requestOf(make.login),
+    },
+    {
+      name: 'login-wrong',
+      what: 'a seeded user, wrong password',
+      expectedStatuses: [401],
+      requests: requestOf(make.loginWrong),
+    },
+    {
+      name: 'mixed',
+      what: mix,
+      expectedStatuses: [200, 201, 400, 401, 409],
+      requests: requestOf(mixed),
+    },
+  ]
+}
