@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 import knex, { type Knex } from 'knex'
 import { type DatabaseTarget, parseDatabaseUrl } from './database-url.js'
+import { closePreparedReads } from './prepared-reads.js'
 
 export interface DbOptions {
   /** Bound on waiting for a pooled connection, and on opening a new MySQL one. */
@@ -24,7 +25,15 @@ export function createDbFor(target: DatabaseTarget, options: DbOptions = {}): Kn
   if (target.dialect === 'sqlite' && target.filename !== ':memory:') {
     mkdirSync(path.dirname(target.filename), { recursive: true })
   }
-  return knex(knexConfigFor(target, options))
+  const db = knex(knexConfigFor(target, options))
+  // The prepared reads hold connections of their own: they end with the pool.
+  const client = db.client as { destroy(callback?: unknown): Promise<void> }
+  const destroyClient = client.destroy.bind(client)
+  client.destroy = (callback?: unknown) => {
+    closePreparedReads(db)
+    return destroyClient(callback)
+  }
+  return db
 }
 
 /** The Knex settings for a target: pool, time zone, character set, timeouts. */

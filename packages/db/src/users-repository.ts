@@ -2,6 +2,7 @@ import type { Knex } from 'knex'
 import { queryTimeoutOf } from './create-db.js'
 import { DatabaseError, runQuery, withinTimeout } from './database-error.js'
 import { dialectOf, sessionIdOf } from './dialect.js'
+import { preparedReads } from './prepared-reads.js'
 
 /** A stored user, password hash included: never hand this to a serializer. */
 export interface UserRecord {
@@ -120,9 +121,9 @@ export async function endSession(db: Knex, sessionId: number | undefined): Promi
 }
 
 export async function findUserById(db: Knex, id: string): Promise<UserProfile | undefined> {
-  const row = await runQuery(
-    db,
-    db<UserRow>('users').select('id', 'username', 'created_at').where({ id }).first(),
+  const [row] = await preparedReads(db).rows<Pick<UserRow, 'id' | 'username' | 'created_at'>>(
+    'select id, username, created_at from users where id = ? limit 1',
+    [id],
   )
   return row === undefined
     ? undefined
@@ -131,11 +132,11 @@ export async function findUserById(db: Knex, id: string): Promise<UserProfile | 
 
 /** Whether a user has this canonical name; reads the index alone, never the hash. */
 export async function isUsernameTaken(db: Knex, usernameCanonical: string): Promise<boolean> {
-  const row = await runQuery(
-    db,
-    db<UserRow>('users').select('id').where({ username_canonical: usernameCanonical }).first(),
+  const rows = await preparedReads(db).rows(
+    'select 1 as taken from users where username_canonical = ? limit 1',
+    [usernameCanonical],
   )
-  return row !== undefined
+  return rows.length > 0
 }
 
 export async function findUserByCanonicalName(
