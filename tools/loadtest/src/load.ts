@@ -3,6 +3,7 @@ import autocannon from 'autocannon'
 /** One autocannon run, reduced to what the report shows. */
 export interface LoadResult {
   name: string
+  connections: number
   /** Answers with an expected status, per second. */
   requestsPerSecond: number
   latencyMs: { p50: number; p97_5: number; p99: number }
@@ -12,6 +13,8 @@ export interface LoadResult {
   non2xx: number
   /** Connection errors and timeouts. */
   errors: number
+  /** The first body seen of each unexpected status: what went wrong, in the service's words. */
+  unexpectedBodies: Record<string, string>
   peakRssMb?: number
 }
 
@@ -26,11 +29,19 @@ export interface LoadSpec {
 
 /** Runs autocannon with its progress bar (on a terminal) after a 1 s warm-up. */
 export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
+  const unexpectedBodies: Record<string, string> = {}
+  const requests = spec.requests.map((request) => ({
+    ...request,
+    onResponse(status: number, body: string) {
+      if (spec.expectedStatuses.includes(status)) return
+      unexpectedBodies[status] ??= String(body).slice(0, 300)
+    },
+  }))
   const options = {
     url: spec.url,
     connections: spec.connections,
     duration: spec.durationSeconds,
-    requests: spec.requests,
+    requests,
     // Measured from a full pipeline: the first answers of a cold start
     // (bcrypt's queue filling, the pool connecting) are not the steady state.
     warmup: { connections: spec.connections, duration: 1 },
@@ -57,11 +68,13 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   const answered = Object.values(statuses).reduce((sum, count) => sum + count, 0)
   return {
     name: spec.name,
+    connections: spec.connections,
     requestsPerSecond: expected / result.duration,
     latencyMs: { p50: result.latency.p50, p97_5: result.latency.p97_5, p99: result.latency.p99 },
     statuses,
     unexpected: answered - expected,
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
+    unexpectedBodies,
   }
 }

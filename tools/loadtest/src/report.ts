@@ -98,13 +98,24 @@ function scenarioTable(results: LoadResult[]): string[] {
     const statuses = Object.entries(r.statuses)
       .map(([code, count]) => `${code}: ${count}`)
       .join(', ')
-    return `| ${r.name} | ${round(r.requestsPerSecond, 1)} | ${r.latencyMs.p50} | ${r.latencyMs.p97_5} | ${r.latencyMs.p99} | ${r.non2xx} | ${r.unexpected} | ${r.errors} | ${round(r.peakRssMb ?? Number.NaN, 1)} | ${statuses} |`
+    return `| ${r.name} | ${r.connections} | ${round(r.requestsPerSecond, 1)} | ${r.latencyMs.p50} | ${r.latencyMs.p97_5} | ${r.latencyMs.p99} | ${r.non2xx} | ${r.unexpected} | ${r.errors} | ${round(r.peakRssMb ?? Number.NaN, 1)} | ${statuses} |`
   })
   return [
-    '| scenario | requests/s | p50 ms | p97.5 ms | p99 ms | non-2xx | unexpected | errors | peak RSS MB | statuses |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+    '| scenario | connections | requests/s | p50 ms | p97.5 ms | p99 ms | non-2xx | unexpected | errors | peak RSS MB | statuses |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
     ...rows,
   ]
+}
+
+function unexpectedLines(results: LoadResult[]): string[] {
+  const lines = results.flatMap((r) =>
+    Object.entries(r.unexpectedBodies).map(
+      ([status, body]) => `- ${r.name}, first ${status}: \`${body.replaceAll('`', "'")}\``,
+    ),
+  )
+  return lines.length === 0
+    ? []
+    : ['Unexpected answers, the first of each status:', '', ...lines, '']
 }
 
 export function renderMarkdown(report: BenchReport, chartFile: string): string {
@@ -134,6 +145,7 @@ export function renderMarkdown(report: BenchReport, chartFile: string): string {
     '',
     ...scenarioTable(report.scenarios),
     '',
+    ...unexpectedLines([...report.scenarios, ...(report.growth?.scenarios ?? [])]),
     ...(report.growth
       ? [
           `## Growth: the same at ${round(report.growth.users)} users`,

@@ -1,0 +1,66 @@
+import { execFile } from 'node:child_process'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { promisify } from 'node:util'
+import t from 'tap'
+import type { BenchReport } from '../src/report.js'
+import { SCENARIO_NAMES } from '../src/scenarios.js'
+
+// That the tool runs every scenario and reports, on each database; not the
+// targets: figures on a shared CI machine say little, and tests never time.
+const MAIN = path.resolve(import.meta.dirname, '../dist/main.js')
+const run = promisify(execFile)
+
+const databases = [
+  { name: 'embedded SQLite', env: {}, skip: false as const },
+  {
+    name: 'MySQL',
+    env: { DATABASE_URL: process.env.TEST_MYSQL_URL ?? '' },
+    skip: process.env.TEST_MYSQL_URL ? (false as const) : 'TEST_MYSQL_URL is not set',
+  },
+]
+
+for (const database of databases) {
+  t.test(
+    `a 2-second smoke of every scenario on ${database.name}`,
+    { skip: database.skip },
+    async (t) => {
+      const results = mkdtempSync(path.join(tmpdir(), 'loadtest-smoke-'))
+      t.teardown(() => rmSync(results, { recursive: true, force: true }))
+      const args = ['--duration', '2', '--cost', '4', '--users', '200', '--growth-users', '400']
+      const { stdout } = await run(process.execPath, [MAIN, ...args, '--results', results], {
+        env: { PATH: process.env.PATH ?? '', ...database.env },
+        maxBuffer: 16 * 1024 * 1024,
+      })
+      const [dir] = readdirSync(results)
+      t.ok(dir, 'a report folder')
+      const folder = path.join(results, dir ?? '')
+      const report = JSON.parse(
+        readFileSync(path.join(folder, 'report.json'), 'utf8'),
+      ) as BenchReport
+      t.same(
+        report.scenarios.map((s) => s.name),
+        [...SCENARIO_NAMES],
+      )
+      for (const scenario of report.scenarios) {
+        t.ok(scenario.requestsPerSecond > 0, `${scenario.name} answered as expected`)
+        t.equal(scenario.errors, 0, `${scenario.name}: no connection errors`)
+      }
+      t.same(
+        report.growth?.scenarios.map((s) => s.name),
+        ['register-taken', 'get-user'],
+        'the growth check re-ran the lookups',
+      )
+      t.ok(report.references.bcryptPerSecond > 0)
+      t.ok(report.references.pointSelectsPerSecond > 0)
+      t.ok(report.references.bareRoute.requestsPerSecond > 0)
+      t.equal(report.serviceExitCode, 0, 'the service stopped cleanly')
+      const markdown = readFileSync(path.join(folder, 'report.md'), 'utf8')
+      t.equal(stdout, markdown, 'the report is printed too')
+      for (const name of SCENARIO_NAMES) t.match(markdown, new RegExp(`^\\| ${name} \\|`, 'm'))
+      t.match(markdown, /## Targets/)
+      t.match(readFileSync(path.join(folder, 'chart.svg'), 'utf8'), /^<svg [^>]*>[\s\S]*<\/svg>\n$/)
+    },
+  )
+}
