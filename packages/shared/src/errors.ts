@@ -2,8 +2,10 @@ import createError from '@fastify/error'
 import { type ErrorCode, errorCodes } from './error-codes.js'
 
 // The status comes from the code table, so an error and its documented status cannot drift.
+// No stack trace: these are answers to callers, never logged with a stack, and
+// capturing one was the largest single cost of a 400 under load.
 function defineError(code: ErrorCode, message: string) {
-  return createError(code, message, errorCodes[code].statusCode)
+  return createError(code, message, errorCodes[code].statusCode, Error, false)
 }
 
 export const InvalidUsername = defineError('INVALID_USERNAME', 'Invalid username: %s')
