@@ -1,4 +1,6 @@
-import { dictionary } from '@zxcvbn-ts/language-common'
+// The one list used, not the package's index: that one also decompresses the
+// diceware list and the keyboard graphs, which only cost start-up time and memory here.
+import commonPasswords from '@zxcvbn-ts/language-common/dist/passwords.json.mjs'
 import fp from 'fastify-plugin'
 import { createPasswordPolicy, type PasswordPolicy } from '../users/password-policy.js'
 
@@ -11,7 +13,7 @@ declare module 'fastify' {
 export default fp<{ minLength: number }>(
   async (fastify, { minLength }) => {
     // About 50,000 leaked passwords that ship with the package: no network needed.
-    const common = new Set(dictionary['passwords-common'].map((word) => word.toLowerCase()))
+    const common = new Set(commonPasswords.map((word) => word.toLowerCase()))
     fastify.decorate('passwordPolicy', createPasswordPolicy(minLength, common))
   },
   { name: 'password-policy' },

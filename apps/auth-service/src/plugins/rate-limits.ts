@@ -1,8 +1,7 @@
 import { RateLimited } from '@auth-service/shared'
-import rateLimit, { normalizeIP } from '@fastify/rate-limit'
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { Redis } from 'ioredis'
+import type { Redis } from 'ioredis'
 import { Counter } from 'prom-client'
 import type { RateLimitSettings } from '../config.js'
 import { withHeaders } from '../errors/classify-error.js'
@@ -53,8 +52,12 @@ export default fp<RateLimitSettings>(
       })
       return
     }
+    // Loaded only when used: with limits off, or without Redis, start-up skips their modules.
+    const { default: rateLimit, normalizeIP } = await import('@fastify/rate-limit')
     const redis =
-      settings.redisUrl === undefined ? undefined : connectRedis(settings.redisUrl, fastify.log)
+      settings.redisUrl === undefined
+        ? undefined
+        : await connectRedis(settings.redisUrl, fastify.log)
     if (redis) {
       fastify.addHook('onClose', async () => {
         redis.disconnect()
@@ -145,7 +148,8 @@ function usernameOf(request: FastifyRequest): string | undefined {
   }
 }
 
-function connectRedis(url: string, log: FastifyBaseLogger): Redis {
+async function connectRedis(url: string, log: FastifyBaseLogger): Promise<Redis> {
+  const { Redis } = await import('ioredis')
   // Fail fast: a command that waits for a reconnect holds a request up.
   const redis = new Redis(url, {
     connectTimeout: 1000,
