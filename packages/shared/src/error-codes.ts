@@ -52,6 +52,15 @@ export const errorCodes = {
     statusCode: 409,
     description: 'A user with the same canonical username (ignoring case and width) exists.',
   },
+  REQUEST_IN_PROGRESS: {
+    statusCode: 409,
+    description:
+      'A request with the same Idempotency-Key is still being processed; retry after the Retry-After seconds.',
+  },
+  IDEMPOTENCY_KEY_REUSED: {
+    statusCode: 422,
+    description: 'The Idempotency-Key was used before with a different request body.',
+  },
   REQUEST_TIMEOUT: {
     statusCode: 408,
     description: 'The request did not arrive in full in time.',

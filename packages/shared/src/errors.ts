@@ -16,6 +16,14 @@ export const InvalidCredentials = defineError(
   'The username or password is wrong',
 )
 export const InvalidToken = defineError('INVALID_TOKEN', 'Access token rejected: %s')
+export const RequestInProgress = defineError(
+  'REQUEST_IN_PROGRESS',
+  'A request with this Idempotency-Key is still in progress',
+)
+export const IdempotencyKeyReused = defineError(
+  'IDEMPOTENCY_KEY_REUSED',
+  'This Idempotency-Key was used with a different request',
+)
 export const UserNotFound = defineError('USER_NOT_FOUND', 'No user has this id')
 export const UnsupportedMediaType = defineError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as %s')
 export const DatabaseUnavailable = defineError(

@@ -16,6 +16,23 @@ export const RegisterUserBody = Type.Object(
 )
 export type RegisterUserBody = Static<typeof RegisterUserBody>
 
+/** The header that makes a registration safe to retry. */
+export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key'
+
+export const RegisterUserHeaders = Type.Object({
+  [IDEMPOTENCY_KEY_HEADER]: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 255,
+      // Printable ASCII: a key travels in a header and in logs.
+      pattern: '^[\\x21-\\x7e]+$',
+      description:
+        'Any opaque value of up to 255 printable ASCII characters, new for each registration. A retry with the same key and body gets the first answer instead of a second user; with a different body, 422 IDEMPOTENCY_KEY_REUSED; while the first is still running, 409 REQUEST_IN_PROGRESS. Keys expire after IDEMPOTENCY_KEY_TTL_SECONDS.',
+    }),
+  ),
+})
+export type RegisterUserHeaders = Static<typeof RegisterUserHeaders>
+
 export const UserView = Type.Object(
   {
     id: Type.String({ format: 'uuid', description: 'Opaque user id.' }),
@@ -34,6 +51,7 @@ export type UserIdParams = Static<typeof UserIdParams>
 export const registerUserSchema = {
   summary: 'Register a user',
   tags: ['users'],
+  headers: RegisterUserHeaders,
   body: RegisterUserBody,
   response: {
     201: UserView,
@@ -42,6 +60,8 @@ export const registerUserSchema = {
       'INVALID_USERNAME',
       'PASSWORD_POLICY',
       'USERNAME_TAKEN',
+      'REQUEST_IN_PROGRESS',
+      'IDEMPOTENCY_KEY_REUSED',
       'RATE_LIMITED',
       'DATABASE_UNAVAILABLE',
       ...COMMON_ERRORS,
