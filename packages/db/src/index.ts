@@ -10,6 +10,15 @@ export {
 export { DatabaseError } from './database-error.js'
 export { type DatabaseTarget, describeDatabase, parseDatabaseUrl } from './database-url.js'
 export { type Dialect, dialectOf, isUnavailable, isUniqueViolation } from './dialect.js'
+export {
+  type ClaimOutcome,
+  claimIdempotencyKey,
+  completeIdempotencyKey,
+  deleteExpiredIdempotencyKeys,
+  type IdempotencyClaim,
+  type IdempotencyRecord,
+  releaseIdempotencyKey,
+} from './idempotency-repository.js'
 export { migrateToLatest, pendingMigrations, rollbackAll } from './migrate.js'
 export { pingDatabase } from './ping.js'
 export {

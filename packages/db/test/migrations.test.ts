@@ -2,16 +2,19 @@ import t from 'tap'
 import { migrateToLatest, rollbackAll } from '../src/migrate.js'
 import { forEachDialect } from './with-test-db.js'
 
+const ALL_MIGRATIONS = ['20261124000000_create_users', '20261125000000_create_idempotency_keys']
+
 t.test('migrations go up, all the way down, and up again', async (t) => {
   forEachDialect(
     t,
     async (t, db) => {
-      t.same(await migrateToLatest(db), ['20261124000000_create_users'])
+      t.same(await migrateToLatest(db), ALL_MIGRATIONS)
       t.ok(await db.schema.hasTable('users'))
+      t.ok(await db.schema.hasTable('idempotency_keys'))
       t.same(await migrateToLatest(db), [], 'a second run applies nothing')
-      t.same(await rollbackAll(db), ['20261124000000_create_users'])
+      t.same(await rollbackAll(db), [...ALL_MIGRATIONS].reverse())
       t.notOk(await db.schema.hasTable('users'))
-      t.same(await migrateToLatest(db), ['20261124000000_create_users'])
+      t.same(await migrateToLatest(db), ALL_MIGRATIONS)
       t.ok(await db.schema.hasTable('users'))
     },
     { migrate: false },

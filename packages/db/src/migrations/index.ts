@@ -1,5 +1,6 @@
 import type { Knex } from 'knex'
 import * as createUsers from './20261124000000_create_users.js'
+import * as createIdempotencyKeys from './20261125000000_create_idempotency_keys.js'
 
 interface Migration {
   up(db: Knex): Promise<void>
@@ -10,6 +11,7 @@ interface Migration {
 // compiled output and a pruned production image. Append new migrations here.
 const migrations: ReadonlyArray<readonly [string, Migration]> = [
   ['20261124000000_create_users', createUsers],
+  ['20261125000000_create_idempotency_keys', createIdempotencyKeys],
 ]
 
 // Entries are `{ file }` objects because the knex CLI prints that property.
