@@ -9,6 +9,7 @@ import accessTokens from './plugins/access-tokens.js'
 import clientCertificates from './plugins/client-certificates.js'
 import database from './plugins/database.js'
 import errorHandler from './plugins/error-handler.js'
+import idempotency from './plugins/idempotency.js'
 import jsonBody from './plugins/json-body.js'
 import loadShedding from './plugins/load-shedding.js'
 import metrics from './plugins/metrics.js'
@@ -84,6 +85,7 @@ export function buildApp(config: AppConfig, options: BuildAppOptions = {}) {
   app.register(accessTokens, config.tokens)
   app.register(database, { target: config.database, limits: config.databaseLimits })
   app.register(registrationRollback)
+  app.register(idempotency, { ttlMs: config.idempotencyKeyTtlMs })
   app.register(passwordHasher, config.hashing)
   app.register(passwordPolicy, { minLength: config.passwordMinLength })
   app.register(openapi, { version })

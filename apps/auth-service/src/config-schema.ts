@@ -38,6 +38,7 @@ export const ConfigSchema = Type.Object({
   TOKEN_TTL: Type.Integer({ minimum: 60, maximum: 86_400, default: 900 }),
   TOKEN_ISSUER: Type.String({ minLength: 1, default: 'auth-service' }),
   TOKEN_AUDIENCE: Type.String({ minLength: 1, default: 'internal-services' }),
+  IDEMPOTENCY_KEY_TTL_SECONDS: count(60, 604_800, 86_400),
   TOKEN_SIGNING_KEY_FILE: optionalPath(),
   TOKEN_VERIFY_KEYS_DIR: optionalPath(),
   RATE_LIMIT_ENABLED: Type.Boolean({ default: true }),

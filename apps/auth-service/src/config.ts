@@ -84,6 +84,8 @@ export interface AppConfig {
   passwordMinLength: number
   logLevel: LogLevel
   tokens: TokenSettings
+  /** How long an Idempotency-Key and its answer are kept. */
+  idempotencyKeyTtlMs: number
   rateLimits: RateLimitSettings
   pressure: PressureSettings
   shutdown: ShutdownSettings
@@ -125,6 +127,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       signingKeyFileRequired: parsed.NODE_ENV.trim().toLowerCase() === 'production',
       verifyKeysDir: resolvePath(parsed.TOKEN_VERIFY_KEYS_DIR),
     },
+    idempotencyKeyTtlMs: parsed.IDEMPOTENCY_KEY_TTL_SECONDS * 1000,
     rateLimits: {
       enabled: parsed.RATE_LIMIT_ENABLED,
       windowMs: parsed.RATE_LIMIT_WINDOW_SECONDS * 1000,

@@ -22,6 +22,7 @@ t.test('with nothing set, the defaults apply', async (t) => {
       signingKeyFileRequired: false,
       verifyKeysDir: undefined,
     },
+    idempotencyKeyTtlMs: 86_400_000,
     rateLimits: {
       enabled: true,
       windowMs: 60_000,

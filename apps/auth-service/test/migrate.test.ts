@@ -17,7 +17,10 @@ t.test('db:migrate applies the migrations to DATABASE_URL and exits 0', async (t
       t.teardown(() => database.drop())
       const env = { ...process.env, DATABASE_URL: database.url }
       const first = await run(process.execPath, ['--import=tsx', MIGRATE], { env })
-      t.match(first.stdout, /"applied":\["20261124000000_create_users"\]/)
+      t.match(
+        first.stdout,
+        /"applied":\["20261124000000_create_users","20261125000000_create_idempotency_keys"\]/,
+      )
       const second = await run(process.execPath, ['--import=tsx', MIGRATE], { env })
       t.match(second.stdout, /"applied":\[\]/, 'a second run has nothing to do')
       const db = createDb(database.url)
@@ -33,7 +36,10 @@ t.test('db:migrate in production needs no token signing key', async (t) => {
   t.teardown(() => database.drop())
   const env = { ...process.env, NODE_ENV: 'production', DATABASE_URL: database.url }
   const migrated = await run(process.execPath, ['--import=tsx', MIGRATE], { env })
-  t.match(migrated.stdout, /"applied":\["20261124000000_create_users"\]/)
+  t.match(
+    migrated.stdout,
+    /"applied":\["20261124000000_create_users","20261125000000_create_idempotency_keys"\]/,
+  )
 })
 
 t.test('db:migrate with a bad DATABASE_URL exits 1 naming it', async (t) => {

@@ -4,13 +4,15 @@ import fp from 'fastify-plugin'
 import type { TokenSettings } from '../config.js'
 import { type AccessTokens, createAccessTokens } from '../tokens/access-tokens.js'
 import { claimsFromAuthorization } from '../tokens/bearer.js'
-import { loadTokenKeys } from '../tokens/token-keys.js'
+import { derivedSecret, loadTokenKeys } from '../tokens/token-keys.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
     accessTokens: AccessTokens
     /** The verified claims of the request's bearer token; throws INVALID_TOKEN otherwise. */
     authenticate(request: FastifyRequest): Promise<AccessTokenClaims>
+    /** A 32-byte secret for `purpose`, the same on every replica that shares the signing key. */
+    deriveSecret(purpose: string): Buffer
   }
 }
 
@@ -29,6 +31,7 @@ export default fp<TokenSettings>(
     )
     const accessTokens = createAccessTokens(keys, settings)
     fastify.decorate('accessTokens', accessTokens)
+    fastify.decorate('deriveSecret', (purpose: string) => derivedSecret(keys.signingKey, purpose))
     fastify.decorate('authenticate', (request: FastifyRequest) =>
       claimsFromAuthorization(accessTokens, request.headers.authorization, request.log),
     )

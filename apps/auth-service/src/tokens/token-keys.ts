@@ -1,4 +1,10 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto'
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  hkdfSync,
+  type KeyObject,
+} from 'node:crypto'
 import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { ACCESS_TOKEN_ALGORITHM, type JsonWebKeySet, type PublicJwk } from '@auth-service/shared'
@@ -127,4 +133,13 @@ function keyError(variable: string, file: string, problem: string): ConfigError 
 
 function codeOf(error: unknown): string {
   return (error as NodeJS.ErrnoException).code ?? 'unknown error'
+}
+
+/**
+ * A secret for one purpose, derived from the signing key: every replica has
+ * the same one without another Secret to manage. It changes with the key.
+ */
+export function derivedSecret(signingKey: KeyObject, purpose: string): Buffer {
+  const material = signingKey.export({ type: 'pkcs8', format: 'der' })
+  return Buffer.from(hkdfSync('sha256', material, Buffer.alloc(0), purpose, 32))
 }

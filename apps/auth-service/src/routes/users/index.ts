@@ -2,10 +2,13 @@ import { findUserById } from '@auth-service/db'
 import {
   currentUserSchema,
   getUserSchema,
+  IDEMPOTENCY_KEY_HEADER,
   registerUserSchema,
   UserNotFound,
+  type UserView,
 } from '@auth-service/shared'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyReply } from 'fastify'
 import { invalidToken } from '../../tokens/bearer.js'
 import { registerUser } from '../../users/register-user.js'
 import { toUserView } from '../../users/user-view.js'
@@ -15,8 +18,25 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/users',
     { schema: registerUserSchema, onRequest: fastify.rateLimits.registerPerAddress },
     async (request, reply) => {
-      const user = await registerUser(fastify, request.body)
-      return reply.code(201).header('location', `/users/${user.id}`).send(toUserView(user))
+      const register = async () => toUserView(await registerUser(fastify, request.body))
+      const key = request.headers[IDEMPOTENCY_KEY_HEADER]
+      if (key === undefined) {
+        const view = await register()
+        return reply.code(201).header('location', `/users/${view.id}`).send(view)
+      }
+      const answer = await fastify.registerIdempotently(
+        request,
+        { key, body: request.body },
+        register,
+      )
+      // A stored answer: one of this route's statuses, with a body its schema
+      // serialized the first time, so the untyped reply is safe here.
+      const untyped = reply as FastifyReply
+      if (answer.replayed) untyped.header('idempotent-replayed', 'true')
+      if (answer.statusCode === 201) {
+        untyped.header('location', `/users/${(answer.body as UserView).id}`)
+      }
+      return untyped.code(answer.statusCode).send(answer.body)
     },
   )
 
