@@ -14,7 +14,7 @@ import { measureBareRoute, measureBcryptRate, measurePointSelects } from './refe
 import { type BenchReport, renderMarkdown } from './report.js'
 import { buildScenarios } from './scenarios.js'
 import { SEEDED_PASSWORD, seedUsers } from './seeded-users.js'
-import { serviceEntryPoint, startServerProcess } from './service-process.js'
+import { serviceStartArguments, startServerProcess } from './service-process.js'
 
 const say = (line: string) => process.stderr.write(`bench: ${line}\n`)
 
@@ -62,7 +62,7 @@ async function run(options: BenchOptions, argv: string[]): Promise<string> {
     )
 
     const service = await startServerProcess(
-      serviceEntryPoint(),
+      serviceStartArguments(),
       {
         NODE_ENV: 'production',
         DATABASE_URL: database.url,

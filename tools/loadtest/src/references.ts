@@ -35,7 +35,7 @@ export async function measureBareRoute(
   durationSeconds: number,
 ): Promise<LoadResult> {
   const entry = fileURLToPath(new URL('./hello-server.js', import.meta.url))
-  const server = await startServerProcess(entry, {}, '/hello')
+  const server = await startServerProcess([entry], {}, '/hello')
   try {
     const result = await runLoad({
       name: 'bare Fastify route',

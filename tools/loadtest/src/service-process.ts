@@ -24,9 +24,15 @@ export async function freePort(): Promise<number> {
   return address.port
 }
 
-/** The compiled service entry point, as the image runs it. */
-export function serviceEntryPoint(): string {
-  return fileURLToPath(new URL('./server.js', import.meta.resolve('auth-service')))
+/** `node` arguments of the service's start script, as the image runs it, with absolute paths. */
+export function serviceStartArguments(): string[] {
+  const packageDir = new URL('../', import.meta.resolve('auth-service'))
+  const { scripts } = JSON.parse(readFileSync(new URL('package.json', packageDir), 'utf8')) as {
+    scripts: { start: string }
+  }
+  const [node, ...args] = scripts.start.split(' ')
+  if (node !== 'node') throw new Error(`the start script is not plain node: ${scripts.start}`)
+  return args.map((arg) => (arg.startsWith('-') ? arg : fileURLToPath(new URL(arg, packageDir))))
 }
 
 function residentMb(pid: number): number {
@@ -53,15 +59,15 @@ async function waitUntilReady(url: string, child: ChildProcess, stderr: string[]
   }
 }
 
-/** Starts `node <entry>` with exactly `env` (plus PATH) and waits for `readyPath`. */
+/** Starts `node <args>` with exactly `env` (plus PATH) and waits for `readyPath`. */
 export async function startServerProcess(
-  entry: string,
+  nodeArguments: string[],
   env: Record<string, string>,
   readyPath: string,
 ): Promise<ServerProcess> {
   const port = await freePort()
   const started = performance.now()
-  const child = spawn(process.execPath, [entry], {
+  const child = spawn(process.execPath, nodeArguments, {
     env: { PATH: process.env.PATH ?? '', ...env, HOST: '127.0.0.1', PORT: String(port) },
     // The service logs every request, as in production; the lines go nowhere.
     stdio: ['ignore', 'ignore', 'pipe'],
