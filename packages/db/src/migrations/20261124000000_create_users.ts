@@ -1,11 +1,8 @@
 import type { Knex } from 'knex'
-import { dialectOf } from '../dialect.js'
+import { mysqlTableHelpers } from './mysql-table.js'
 
 export async function up(db: Knex): Promise<void> {
-  const mysql = dialectOf(db) === 'mysql'
-  // ASCII with binary collation for machine strings: a UUID or a bcrypt hash
-  // takes one byte a character and compares byte for byte.
-  const ascii = (type: string) => (mysql ? `${type} character set ascii collate ascii_bin` : type)
+  const { ascii, tableDefaults } = mysqlTableHelpers(db)
   await db.schema.createTable('users', (table) => {
     // UUIDv7 as its 36-character text: the same value in both dialects and in
     // every log and SQL shell, with no conversion on the hot path; v7 is
@@ -20,11 +17,7 @@ export async function up(db: Knex): Promise<void> {
     })
     table.specificType('password_hash', ascii('varchar(255)')).notNullable()
     table.datetime('created_at', { precision: 3 }).notNullable()
-    if (mysql) {
-      table.engine('InnoDB')
-      table.charset('utf8mb4')
-      table.collate('utf8mb4_bin')
-    }
+    tableDefaults(table)
   })
 }
 

@@ -1,9 +1,8 @@
 import type { Knex } from 'knex'
-import { dialectOf } from '../dialect.js'
+import { mysqlTableHelpers } from './mysql-table.js'
 
 export async function up(db: Knex): Promise<void> {
-  const mysql = dialectOf(db) === 'mysql'
-  const ascii = (type: string) => (mysql ? `${type} character set ascii collate ascii_bin` : type)
+  const { ascii, tableDefaults } = mysqlTableHelpers(db)
   await db.schema.createTable('idempotency_keys', (table) => {
     // Keys are per caller: '' without a client certificate, else its SHA-256.
     table.specificType('caller', ascii('varchar(64)')).notNullable()
@@ -22,11 +21,7 @@ export async function up(db: Knex): Promise<void> {
       .index('idempotency_keys_expires_at')
     table.datetime('created_at', { precision: 3 }).notNullable()
     table.primary(['caller', 'idempotency_key'])
-    if (mysql) {
-      table.engine('InnoDB')
-      table.charset('utf8mb4')
-      table.collate('utf8mb4_bin')
-    }
+    tableDefaults(table)
   })
 }
 
