@@ -77,10 +77,14 @@ function sqliteReads(db: Knex): PreparedReads {
 function mysqlReads(db: Knex): PreparedReads {
   return {
     async rows<Row>(sql: string, values: unknown[]) {
-      const connection = (await withinTimeout(
-        db.client.acquireConnection() as Promise<MysqlConnection>,
-        queryTimeoutOf(db),
-      )) as MysqlConnection
+      // Bounded by Knex's own acquire timeout: a race here would leak the
+      // connection that arrives after it.
+      let connection: MysqlConnection
+      try {
+        connection = (await db.client.acquireConnection()) as MysqlConnection
+      } catch (error) {
+        throw new DatabaseError(error)
+      }
       try {
         const rows = new Promise<Row[]>((resolve, reject) =>
           connection.execute({ sql, values }, (error, result) =>
