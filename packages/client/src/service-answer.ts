@@ -1,0 +1,74 @@
+import type { IncomingHttpHeaders } from 'node:http'
+import { isErrorCode } from '@auth-service/shared'
+import { AuthServiceError } from './auth-service-error.js'
+
+/** One HTTP answer, read in full. */
+export interface ServiceAnswer {
+  statusCode: number
+  headers: IncomingHttpHeaders
+  text: string
+}
+
+function firstHeader(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name]
+  return Array.isArray(value) ? value[0] : value
+}
+
+/** The request id the service echoed, falling back to the one sent. */
+export function answeredRequestId(answer: ServiceAnswer, sentRequestId: string): string {
+  return firstHeader(answer.headers, 'x-request-id') ?? sentRequestId
+}
+
+/** Retry-After as milliseconds: delay-seconds or an HTTP date (RFC 9110 §10.2.3). */
+export function retryAfterMs(headers: IncomingHttpHeaders, now = Date.now()): number | undefined {
+  const value = firstHeader(headers, 'retry-after')?.trim()
+  if (!value) return undefined
+  if (/^\d+$/.test(value)) return Number(value) * 1000
+  const date = Date.parse(value)
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now)
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return undefined
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/**
+ * The error an unsuccessful answer stands for. Only a body of the contract's
+ * shape with a known code is trusted: anything else (a proxy's HTML page, a
+ * truncated body) is UNEXPECTED_RESPONSE, keeping the status for retry decisions.
+ */
+export function errorFromAnswer(answer: ServiceAnswer, sentRequestId: string): AuthServiceError {
+  const details = {
+    statusCode: answer.statusCode,
+    requestId: answeredRequestId(answer, sentRequestId),
+    retryAfterMs: retryAfterMs(answer.headers),
+  }
+  const body = parseJson(answer.text)
+  if (isObject(body) && isErrorCode(body.code) && typeof body.message === 'string') {
+    return new AuthServiceError(body.code, body.message, details)
+  }
+  return new AuthServiceError(
+    'UNEXPECTED_RESPONSE',
+    `auth-service answered ${answer.statusCode} without a contract error body`,
+    details,
+  )
+}
+
+/** The JSON object of a successful answer; anything else is UNEXPECTED_RESPONSE. */
+export function decodeSuccess<T>(answer: ServiceAnswer, sentRequestId: string): T {
+  const body = parseJson(answer.text)
+  if (isObject(body)) return body as T
+  throw new AuthServiceError(
+    'UNEXPECTED_RESPONSE',
+    `auth-service answered ${answer.statusCode} without a JSON object`,
+    { statusCode: answer.statusCode, requestId: answeredRequestId(answer, sentRequestId) },
+  )
+}
