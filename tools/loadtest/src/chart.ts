@@ -80,6 +80,7 @@ export function renderChart(report: BenchReport): string {
   const bottom = TOP + rows.length * ROW_HEIGHT
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" font-family="sans-serif" font-size="12">`,
+    `<title>${escapeXml(`auth-service load test: requests per second and latency per scenario, ${report.database}`)}</title>`,
     `<rect width="100%" height="100%" fill="white"/>`,
     `<text x="${left}" y="20" font-size="14" font-weight="bold">requests per second (log scale)</text>`,
     `<text x="${right}" y="20" font-size="14" font-weight="bold">latency, ms (log scale): p50 dark, p99 light</text>`,
