@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import type { Knex } from 'knex'
 import { runQuery } from './database-error.js'
 import { isUniqueViolation } from './dialect.js'
@@ -25,7 +26,16 @@ export interface IdempotencyClaim {
   ttlMs: number
 }
 
-export type ClaimOutcome = { claimed: true } | { claimed: false; existing: IdempotencyRecord }
+/** Who holds a claim: completes or releases it only while it still holds it. */
+export interface IdempotencyOwner {
+  caller: string
+  key: string
+  claimToken: string
+}
+
+export type ClaimOutcome =
+  | { claimed: true; owner: IdempotencyOwner }
+  | { claimed: false; existing: IdempotencyRecord }
 
 interface IdempotencyRow {
   caller: string
@@ -33,6 +43,7 @@ interface IdempotencyRow {
   fingerprint: string
   status_code: number | null
   response_body: string | null
+  claim_token: string
   // MySQL gives a Date; SQLite keeps the milliseconds since the epoch.
   locked_until: Date | number
   expires_at: Date | number
@@ -66,6 +77,7 @@ export async function claimIdempotencyKey(
 ): Promise<ClaimOutcome> {
   const where = { caller: claim.caller, idempotency_key: claim.key }
   const lockedUntil = new Date(claim.now.getTime() + claim.lockMs)
+  const owner = { caller: claim.caller, key: claim.key, claimToken: randomUUID() }
   for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
     try {
       await runQuery(
@@ -75,12 +87,13 @@ export async function claimIdempotencyKey(
           fingerprint: claim.fingerprint,
           status_code: null,
           response_body: null,
+          claim_token: owner.claimToken,
           locked_until: lockedUntil,
           expires_at: new Date(claim.now.getTime() + claim.ttlMs),
           created_at: claim.now,
         }),
       )
-      return { claimed: true }
+      return { claimed: true, owner }
     } catch (error) {
       if (!isUniqueViolation(error)) throw error
     }
@@ -103,9 +116,9 @@ export async function claimIdempotencyKey(
         db<IdempotencyRow>(TABLE)
           .where(unchanged)
           .whereNull('status_code')
-          .update({ locked_until: lockedUntil }),
+          .update({ locked_until: lockedUntil, claim_token: owner.claimToken }),
       )
-      if (taken === 1) return { claimed: true }
+      if (taken === 1) return { claimed: true, owner }
       continue
     }
     return { claimed: false, existing }
@@ -113,31 +126,31 @@ export async function claimIdempotencyKey(
   throw new Error('an idempotency key kept changing under this request')
 }
 
-/** Stores the answer of the request that claimed (caller, key). */
+function heldBy(owner: IdempotencyOwner) {
+  return { caller: owner.caller, idempotency_key: owner.key, claim_token: owner.claimToken }
+}
+
+/** Stores the answer of the claim's holder; false when the claim was taken over meanwhile. */
 export async function completeIdempotencyKey(
   db: Knex,
-  owner: { caller: string; key: string },
+  owner: IdempotencyOwner,
   answer: { statusCode: number; body: string },
-): Promise<void> {
-  await runQuery(
+): Promise<boolean> {
+  const updated = await runQuery(
     db,
     db<IdempotencyRow>(TABLE)
-      .where({ caller: owner.caller, idempotency_key: owner.key })
+      .where(heldBy(owner))
+      .whereNull('status_code')
       .update({ status_code: answer.statusCode, response_body: answer.body }),
   )
+  return updated === 1
 }
 
 /** Gives up an unanswered claim, so that a retry runs the request again. */
-export async function releaseIdempotencyKey(
-  db: Knex,
-  owner: { caller: string; key: string },
-): Promise<void> {
+export async function releaseIdempotencyKey(db: Knex, owner: IdempotencyOwner): Promise<void> {
   await runQuery(
     db,
-    db<IdempotencyRow>(TABLE)
-      .where({ caller: owner.caller, idempotency_key: owner.key })
-      .whereNull('status_code')
-      .delete(),
+    db<IdempotencyRow>(TABLE).where(heldBy(owner)).whereNull('status_code').delete(),
   )
 }
 

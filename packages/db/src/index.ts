@@ -16,6 +16,7 @@ export {
   completeIdempotencyKey,
   deleteExpiredIdempotencyKeys,
   type IdempotencyClaim,
+  type IdempotencyOwner,
   type IdempotencyRecord,
   releaseIdempotencyKey,
 } from './idempotency-repository.js'

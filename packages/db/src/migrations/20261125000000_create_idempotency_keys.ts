@@ -13,6 +13,9 @@ export async function up(db: Knex): Promise<void> {
     // Null while the first request runs; then its answer, never a password.
     table.integer('status_code').nullable()
     table.text('response_body').nullable()
+    // Which request holds the claim: a request that lost it to a take-over
+    // must not overwrite or release the new holder's.
+    table.specificType('claim_token', ascii('char(36)')).notNullable()
     // A request that died mid-way leaves its claim; past this it may be taken over.
     table.datetime('locked_until', { precision: 3 }).notNullable()
     table
