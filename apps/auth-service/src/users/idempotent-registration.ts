@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto'
 import {
   claimIdempotencyKey,
   completeIdempotencyKey,
+  DatabaseError,
   type IdempotencyRecord,
   type Knex,
   releaseIdempotencyKey,
@@ -51,23 +52,28 @@ export async function registerIdempotently(
   request: KeyedRegistration,
   register: () => Promise<UserView>,
 ): Promise<RegistrationAnswer> {
-  const owner = { caller: request.caller, key: request.key }
   const fingerprint = createHmac('sha256', deps.fingerprintKey)
     .update(JSON.stringify([request.body.username, request.body.password]))
     .digest('hex')
   const outcome = await claimIdempotencyKey(deps.db, {
-    ...owner,
+    caller: request.caller,
+    key: request.key,
     fingerprint,
     now: new Date(),
     lockMs: CLAIM_LOCK_MS,
     ttlMs: deps.ttlMs,
   })
   if (!outcome.claimed) return storedAnswer(outcome.existing, fingerprint)
+  const { owner } = outcome
 
   let view: UserView
   try {
     view = await register()
   } catch (error) {
+    // The COMMIT may have landed and the row is being rolled back: the claim
+    // stays until its lock runs out, so no retry meets that row and hears
+    // USERNAME_TAKEN for good.
+    if (error instanceof DatabaseError && error.outcomeUnknown) throw error
     const answer = classifyError(error as never)
     // A refusal is the answer to this body; a fault or a limit is not, and
     // the retry that follows must run the registration again.
@@ -84,12 +90,14 @@ export async function registerIdempotently(
     throw error
   }
   // The user exists: the caller hears so even if the answer cannot be stored.
-  await completeIdempotencyKey(deps.db, owner, {
+  const stored = await completeIdempotencyKey(deps.db, owner, {
     statusCode: 201,
     body: JSON.stringify(view),
-  }).catch((error: unknown) =>
-    deps.log.warn({ err: error }, 'could not store the answer of an idempotency key'),
-  )
+  }).catch((error: unknown) => {
+    deps.log.warn({ err: error }, 'could not store the answer of an idempotency key')
+    return true
+  })
+  if (!stored) deps.log.warn('an idempotency key was taken over while its request ran')
   return { statusCode: 201, body: view, replayed: false }
 }
 
