@@ -47,10 +47,12 @@ export function isRetryable(failure: AttemptFailure, policy: RetryPolicy): boole
   switch (failure.stage) {
     case 'answered': {
       const { statusCode, code } = failure.error
-      return (
-        TRY_LATER_STATUSES.has(statusCode ?? 0) ||
-        (policy.retryableCodes as readonly string[]).includes(code)
-      )
+      // Only the service's own refusal says nothing was done; a proxy's 503
+      // may come after the service handled the request.
+      const refused =
+        TRY_LATER_STATUSES.has(statusCode ?? 0) &&
+        (policy.idempotent || code !== 'UNEXPECTED_RESPONSE')
+      return refused || (policy.retryableCodes as readonly string[]).includes(code)
     }
     case 'not-sent':
       return true

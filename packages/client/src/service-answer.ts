@@ -19,11 +19,15 @@ export function answeredRequestId(answer: ServiceAnswer, sentRequestId: string):
   return firstHeader(answer.headers, 'x-request-id') ?? sentRequestId
 }
 
+const IMF_FIXDATE = /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/
+
 /** Retry-After as milliseconds: delay-seconds or an HTTP date (RFC 9110 §10.2.3). */
 export function retryAfterMs(headers: IncomingHttpHeaders, now = Date.now()): number | undefined {
   const value = firstHeader(headers, 'retry-after')?.trim()
   if (!value) return undefined
   if (/^\d+$/.test(value)) return Number(value) * 1000
+  // Only the IMF-fixdate form: Date.parse reads "1.5" or "-1" as dates in 2001.
+  if (!IMF_FIXDATE.test(value)) return undefined
   const date = Date.parse(value)
   return Number.isNaN(date) ? undefined : Math.max(0, date - now)
 }

@@ -45,6 +45,9 @@ t.test('Retry-After is read as seconds or as a date', async (t) => {
   t.equal(retryAfterMs({ 'retry-after': 'Tue, 01 Jan 2030 00:00:05 GMT' }, now), 5000)
   t.equal(retryAfterMs({}), undefined)
   t.equal(retryAfterMs({ 'retry-after': 'soon' }), undefined)
+  // Date.parse would read these as dates in 2001, and the client would not wait at all.
+  t.equal(retryAfterMs({ 'retry-after': '1.5' }), undefined)
+  t.equal(retryAfterMs({ 'retry-after': '-1' }), undefined)
   const error = errorFromAnswer(answer(429, '', { 'retry-after': '2' }), 'id')
   t.equal(error.retryAfterMs, 2000)
 })
