@@ -1,18 +1,9 @@
 import { randomUUID } from 'node:crypto'
 import t from 'tap'
-import { type AuthServiceError, isAuthServiceError } from '../src/index.js'
+import { failure } from './helpers/failure.js'
 import { forEachDialect } from './helpers/running-service.js'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
-
-async function failure(promise: Promise<unknown>): Promise<AuthServiceError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  )
-  if (!isAuthServiceError(error)) throw new Error(`expected an AuthServiceError, got ${error}`)
-  return error
-}
 
 forEachDialect(t, async (t, service) => {
   const client = service.connect()

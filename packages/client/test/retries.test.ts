@@ -3,25 +3,12 @@ import { once } from 'node:events'
 import { createServer } from 'node:net'
 import type { Test } from 'tap'
 import t from 'tap'
-import {
-  type AuthServiceClientOptions,
-  type AuthServiceError,
-  createAuthServiceClient,
-  isAuthServiceError,
-} from '../src/index.js'
+import { type AuthServiceClientOptions, createAuthServiceClient } from '../src/index.js'
+import { failure } from './helpers/failure.js'
 import { type FaultProxyOptions, startFaultProxy } from './helpers/fault-proxy.js'
 import { forEachDialect, type RunningService } from './helpers/running-service.js'
 
 const fast = { retry: { maxAttempts: 4, baseDelayMs: 10, maxDelayMs: 50 } }
-
-async function failure(promise: Promise<unknown>): Promise<AuthServiceError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  )
-  if (!isAuthServiceError(error)) throw new Error(`expected an AuthServiceError, got ${error}`)
-  return error
-}
 
 /** A proxy in front of the service, and a client of the proxy; both closed at the end. */
 async function behindProxy(service: RunningService, options: Omit<FaultProxyOptions, 'target'>) {
