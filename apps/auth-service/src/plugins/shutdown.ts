@@ -20,9 +20,8 @@ declare module 'fastify' {
 }
 
 // How long a connection accepted just before the listener closed gets to send
-// its request before it counts as idle and is closed. 250 ms proved too short
-// on a loaded machine: the SIGTERM test saw a request reset.
-const IDLE_GRACE_MS = 1000
+// its request before it counts as idle and is closed.
+const IDLE_GRACE_MS = 250
 
 /**
  * While the app drains and closes, answers still complete, but each carries
