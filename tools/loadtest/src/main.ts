@@ -93,23 +93,33 @@ async function run(options: BenchOptions, argv: string[]): Promise<string> {
       return { ...result, peakRssMb: service.takePeakRssMb() }
     }
     const results = []
-    for (const name of options.scenarios) results.push(await measure(name))
-
     let growth: BenchReport['growth']
-    const growthScenarios = options.scenarios.filter(
-      (n) => n === 'get-user' || n === 'register-taken',
-    )
-    if (options.growthUsers > seeded && growthScenarios.length > 0) {
-      say(`growing to ${options.growthUsers} users`)
-      await seedUsers(database.db, { from: seeded, to: options.growthUsers }, passwordHash, (n) => {
-        if (n % 100_000 === 0) say(`  ${n} users`)
-      })
-      seeded = options.growthUsers
-      const grown = []
-      for (const name of growthScenarios) grown.push(await measure(name))
-      growth = { users: seeded, scenarios: grown }
+    let serviceExitCode: number | null
+    // Stopped however the runs end: a failed run must not leave it behind.
+    try {
+      for (const name of options.scenarios) results.push(await measure(name))
+
+      const growthScenarios = options.scenarios.filter(
+        (n) => n === 'get-user' || n === 'register-taken',
+      )
+      if (options.growthUsers > seeded && growthScenarios.length > 0) {
+        say(`growing to ${options.growthUsers} users`)
+        await seedUsers(
+          database.db,
+          { from: seeded, to: options.growthUsers },
+          passwordHash,
+          (n) => {
+            if (n % 100_000 === 0) say(`  ${n} users`)
+          },
+        )
+        seeded = options.growthUsers
+        const grown = []
+        for (const name of growthScenarios) grown.push(await measure(name))
+        growth = { users: seeded, scenarios: grown }
+      }
+    } finally {
+      serviceExitCode = await service.stop()
     }
-    const serviceExitCode = await service.stop()
 
     const report: BenchReport = {
       startedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
