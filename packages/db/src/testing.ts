@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { createDb } from './create-db.js'
 import type { Dialect } from './dialect.js'
+import { migrateToLatest } from './migrate.js'
 
 /** A fresh, empty database for one test run, and how to get rid of it. */
 export interface TestDatabase {
@@ -70,5 +71,15 @@ async function runOnServer(adminUrl: string, statement: string): Promise<void> {
     await admin.raw(statement)
   } finally {
     await admin.destroy()
+  }
+}
+
+/** Applies every migration to the database at `url`, then lets go of it. */
+export async function migrateTestDatabase(url: string): Promise<void> {
+  const db = createDb(url)
+  try {
+    await migrateToLatest(db)
+  } finally {
+    await db.destroy()
   }
 }

@@ -1,6 +1,5 @@
 import { Writable } from 'node:stream'
-import { createDb, migrateToLatest } from '@auth-service/db'
-import { type TestDialect, testDialects } from '@auth-service/db/testing'
+import { migrateTestDatabase, type TestDialect, testDialects } from '@auth-service/db/testing'
 import type { Test } from 'tap'
 import { type App, buildApp } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
@@ -61,7 +60,7 @@ export function forEachDialect(t: Test, body: (t: Test, context: DialectContext)
         for (const { app } of apps) await app.close()
         await database.drop()
       })
-      if (dialect === 'mysql') await migrate(database.url)
+      if (dialect === 'mysql') await migrateTestDatabase(database.url)
       const startApp = async (env: Record<string, string> = {}) => {
         const started = await buildTestApp(database.url, env)
         apps.push(started)
@@ -70,15 +69,6 @@ export function forEachDialect(t: Test, body: (t: Test, context: DialectContext)
       const first = await startApp()
       await body(t, { ...first, dialect, databaseUrl: database.url, startApp })
     })
-  }
-}
-
-async function migrate(url: string) {
-  const db = createDb(url)
-  try {
-    await migrateToLatest(db)
-  } finally {
-    await db.destroy()
   }
 }
 

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream'
-import { createDb, migrateToLatest } from '@auth-service/db'
-import { type TestDialect, testDialects } from '@auth-service/db/testing'
+import { createDb } from '@auth-service/db'
+import { migrateTestDatabase, type TestDialect, testDialects } from '@auth-service/db/testing'
 import { type App, buildApp } from 'auth-service'
 import { loadConfig } from 'auth-service/config'
 import type { Test } from 'tap'
@@ -25,15 +25,6 @@ export interface RunningService {
 }
 
 const silent = new Writable({ write: (_chunk, _encoding, done) => done() })
-
-async function migrate(url: string) {
-  const db = createDb(url)
-  try {
-    await migrateToLatest(db)
-  } finally {
-    await db.destroy()
-  }
-}
 
 async function countUsers(url: string): Promise<number> {
   const db = createDb(url)
@@ -63,7 +54,7 @@ export function forEachDialect(
       t.teardown(async () => {
         for (const close of closers.reverse()) await close()
       })
-      if (dialect === 'mysql') await migrate(database.url)
+      if (dialect === 'mysql') await migrateTestDatabase(database.url)
       const config = loadConfig({
         DATABASE_URL: database.url,
         BCRYPT_COST: '4',
