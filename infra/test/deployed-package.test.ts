@@ -98,8 +98,8 @@ t.test(
           `${devOnly} is not installed`,
         )
       }
-      t.ok(existsSync(path.join(appDir, 'dist/server.js')))
-      t.ok(existsSync(path.join(appDir, 'dist/migrate.js')))
+      t.ok(existsSync(path.join(appDir, 'dist/server.bundle.js')))
+      t.ok(existsSync(path.join(appDir, 'dist/migrate.bundle.js')))
     })
 
     const database = await (mysql as NonNullable<typeof mysql>).create()

@@ -1,0 +1,46 @@
+// Bundles the two entry points into dist/ beside tsc's output. Start-up was
+// mostly module loading: over a thousand files resolved and compiled one by
+// one. One bundle, loaded at once, is ready in about half the time.
+import { build } from 'esbuild'
+
+await build({
+  entryPoints: { 'server.bundle': 'src/server.ts', 'migrate.bundle': 'src/migrate.ts' },
+  // Beside tsc's output, at the same depth: code that resolves files relative
+  // to its own module (the package version, the default SQLite file) finds them.
+  outdir: 'dist',
+  bundle: true,
+  // Less to parse at start; names kept, so stack traces still say which
+  // function, and the source map beside each file gives the line.
+  minify: true,
+  keepNames: true,
+  sourcemap: true,
+  // No shared chunks: a chunk esbuild splits off for a dynamic import of a
+  // CommonJS package exports only its default, losing the named exports.
+  splitting: false,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  logLevel: 'warning',
+  external: [
+    // Native addons, loaded from their own folders.
+    'bcrypt',
+    'better-sqlite3',
+    // Files read relative to their own package: swagger-ui's pages, pino's
+    // transport worker and the pretty printer it loads by name.
+    '@fastify/swagger-ui',
+    'pino',
+    'pino-pretty',
+    // knex names every driver it supports; only the configured one is loaded.
+    'pg',
+    'pg-query-stream',
+    'tedious',
+    'oracledb',
+    'sqlite3',
+    'mysql',
+    'mariadb/callback',
+  ],
+  // Bundled CommonJS calls require() for Node's built-ins.
+  banner: {
+    js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);",
+  },
+})
