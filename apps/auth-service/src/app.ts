@@ -106,15 +106,16 @@ function loggerOptions(
   return {
     level: config.logLevel,
     // A second line of defence: no code path logs these, and if one ever
-    // does, the value is censored.
+    // does, the value is censored. Named paths, no wildcards: a wildcard
+    // makes pino walk every key of every line, which measured 7 µs a line.
     redact: {
       paths: [
         'password',
-        '*.password',
         'passwordHash',
-        '*.passwordHash',
         'body',
-        '*.body',
+        'user.password',
+        'user.passwordHash',
+        'req.body',
         // ioredis errors carry the command, AUTH and its password included.
         'err.command',
       ],

@@ -52,7 +52,7 @@ export default fp(
         })
       },
     })
-    fastify.addHook('onResponse', async (request, reply) => {
+    fastify.addHook('onResponse', (request, reply, done) => {
       // The route pattern, never the path: ids would make a series per user.
       const labels = {
         method: request.method,
@@ -61,6 +61,7 @@ export default fp(
       }
       requests.inc(labels)
       duration.observe(labels, reply.elapsedTime / 1000)
+      done()
     })
     fastify.addHook('onClose', async () => registry.clear())
   },

@@ -52,8 +52,9 @@ export default fp(
       idleSweep.unref()
     })
     fastify.addHook('onClose', async () => clearInterval(idleSweep))
-    fastify.addHook('onSend', async (_request, reply) => {
+    fastify.addHook('onSend', (_request, reply, payload, done) => {
       if (draining) reply.header('connection', 'close')
+      done(null, payload)
     })
 
     let running = 0
