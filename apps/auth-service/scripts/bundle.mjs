@@ -1,6 +1,7 @@
 // Bundles the two entry points into dist/ beside tsc's output. Start-up was
 // mostly module loading: over a thousand files resolved and compiled one by
-// one. One bundle, loaded at once, is ready in about half the time.
+// one. With one file per entry point the service is ready about a third sooner
+// (measured against MariaDB: 1.27–1.45 s before, 0.82–1.12 s after).
 import { build } from 'esbuild'
 
 await build({
