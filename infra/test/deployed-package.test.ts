@@ -92,7 +92,14 @@ t.test(
         'pnpm-lock.yaml',
       ])
       const installed = readdirSync(path.join(appDir, 'node_modules/.pnpm'))
-      for (const devOnly of ['tsx@', 'typescript@', 'tap@', 'autocannon@', '@biomejs+']) {
+      for (const devOnly of [
+        'tsx@',
+        'typescript@',
+        'tap@',
+        'autocannon@',
+        'esbuild@',
+        '@biomejs+',
+      ]) {
         t.notOk(
           installed.some((name) => name.startsWith(devOnly)),
           `${devOnly} is not installed`,
