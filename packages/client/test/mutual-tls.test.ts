@@ -1,7 +1,12 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { makeCertificates, opensslMissing } from '@auth-service/test-helpers'
 import t from 'tap'
 import { createAuthServiceClient, isAuthServiceError } from '../src/index.js'
-import { makeCertificates, opensslMissing, readPem } from './helpers/certificates.js'
 import { forEachDialect } from './helpers/running-service.js'
+
+const readPem = (file: string) => readFileSync(file, 'utf8')
 
 t.test(
   'over mutual TLS only a client with a trusted certificate gets through',
@@ -9,7 +14,9 @@ t.test(
     skip: opensslMissing(),
   },
   async (t) => {
-    const files = makeCertificates(t)
+    const dir = mkdtempSync(path.join(tmpdir(), 'auth-client-tls-'))
+    t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+    const files = makeCertificates(dir)
     forEachDialect(
       t,
       async (t, service) => {

@@ -59,7 +59,7 @@ function issue(dir: string, ca: string, name: string, extensions: string) {
   )
 }
 
-/** A throwaway CA with a server and a client certificate, and a stranger's, made with openssl. */
+/** A throwaway CA with a server and a client certificate, and a stranger's, made with openssl in `dir`. */
 export function makeCertificates(dir: string): Certificates {
   makeCa(dir, 'test-ca')
   makeCa(dir, 'stranger-ca')

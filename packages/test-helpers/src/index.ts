@@ -1,0 +1,1 @@
+export { type Certificates, makeCertificates, opensslMissing } from './certificates.js'
