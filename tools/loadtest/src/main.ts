@@ -4,14 +4,14 @@ import { generateKeyPairSync } from 'node:crypto'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import path from 'node:path'
-import { createDb, migrateToLatest } from '@auth-service/db'
+import { createDb, type Knex, migrateToLatest } from '@auth-service/db'
 import { testDialects } from '@auth-service/db/testing'
 import bcrypt from 'bcrypt'
 import { renderChart } from './chart.js'
 import { runLoad } from './load.js'
 import { type BenchOptions, parseBenchOptions, UsageError } from './options.js'
 import { measureBareRoute, measureBcryptRate, measurePointSelects } from './references.js'
-import { type BenchReport, renderMarkdown } from './report.js'
+import { type BenchReport, renderMarkdown, type TableStorage } from './report.js'
 import { buildScenarios } from './scenarios.js'
 import { SEEDED_PASSWORD, seedUsers } from './seeded-users.js'
 import { serviceStartArguments, startServerProcess } from './service-process.js'
@@ -30,6 +30,21 @@ async function scratchDatabase(options: BenchOptions) {
       ? String(((await db.raw('select version() as v')) as [[{ v: string }]])[0][0].v)
       : 'embedded SQLite'
   return { ...database, dialect: chosen.dialect, db, description }
+}
+
+/** The users table's size on a MySQL server, with fresh statistics. */
+async function tableStorage(db: Knex): Promise<TableStorage> {
+  await db.raw('analyze table users')
+  const [[row]] = (await db.raw(
+    `select data_length / 1048576 as rowsMb, index_length / 1048576 as indexesMb,
+       @@innodb_buffer_pool_size / 1048576 as bufferPoolMb
+     from information_schema.tables where table_schema = database() and table_name = 'users'`,
+  )) as [[Record<keyof TableStorage, string>]]
+  return {
+    rowsMb: Number(row.rowsMb),
+    indexesMb: Number(row.indexesMb),
+    bufferPoolMb: Number(row.bufferPoolMb),
+  }
 }
 
 function signingKeyIn(dir: string): string {
@@ -115,7 +130,11 @@ async function run(options: BenchOptions, argv: string[]): Promise<string> {
         seeded = options.growthUsers
         const grown = []
         for (const name of growthScenarios) grown.push(await measure(name))
-        growth = { users: seeded, scenarios: grown }
+        growth = {
+          users: seeded,
+          scenarios: grown,
+          ...(database.dialect === 'mysql' ? { storage: await tableStorage(database.db) } : {}),
+        }
       }
     } finally {
       serviceExitCode = await service.stop()

@@ -15,8 +15,15 @@ export interface BenchReport {
   }
   startToReadyMs: number
   scenarios: LoadResult[]
-  growth?: { users: number; scenarios: LoadResult[] }
+  growth?: { users: number; scenarios: LoadResult[]; storage?: TableStorage }
   serviceExitCode: number | null
+}
+
+/** What the users table takes on a MySQL server, beside the memory that caches it. */
+export interface TableStorage {
+  rowsMb: number
+  indexesMb: number
+  bufferPoolMb: number
 }
 
 export interface TargetCheck {
@@ -69,7 +76,8 @@ export function checkTargets(report: BenchReport): TargetCheck[] {
         .join('; ') || 'none',
     met: clean,
   })
-  const peakRss = Math.max(...report.scenarios.map((r) => r.peakRssMb ?? 0))
+  const loaded = [...report.scenarios, ...(report.growth?.scenarios ?? [])]
+  const peakRss = Math.max(...loaded.map((r) => r.peakRssMb ?? 0))
   checks.push({
     target: `peak RSS under load ≤ ${RSS_LIMIT_MB} MB`,
     measured: `${round(peakRss, 1)} MB`,
@@ -104,6 +112,22 @@ function scenarioTable(results: LoadResult[]): string[] {
     '| scenario | connections | requests/s | p50 ms | p97.5 ms | p99 ms | non-2xx | unexpected | errors | peak RSS MB | statuses |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
     ...rows,
+  ]
+}
+
+// A lookup at a million users is as cheap as at a thousand only while the
+// pages it reads are cached; the reader must see whether they could be.
+function storageLines({ users, storage }: NonNullable<BenchReport['growth']>): string[] {
+  if (!storage) return []
+  const { rowsMb, indexesMb, bufferPoolMb } = storage
+  const fits = rowsMb + indexesMb <= bufferPoolMb
+  return [
+    `The users table at ${round(users)} users: ${round(rowsMb)} MB of rows and ${round(indexesMb)} MB of indexes; ` +
+      `the InnoDB buffer pool: ${round(bufferPoolMb)} MB. ` +
+      (fits
+        ? 'All of it fits in the pool.'
+        : 'It does not all fit in the pool, so lookups at this size also wait for pages read from disk: size `innodb_buffer_pool_size` for the table.'),
+    '',
   ]
 }
 
@@ -152,6 +176,7 @@ export function renderMarkdown(report: BenchReport, chartFile: string): string {
           '',
           ...scenarioTable(report.growth.scenarios),
           '',
+          ...storageLines(report.growth),
         ]
       : []),
     `Start to ready (spawn to the first 200 from /readyz): ${round(report.startToReadyMs)} ms. ` +

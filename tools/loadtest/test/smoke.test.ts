@@ -57,6 +57,13 @@ for (const database of databases) {
       t.ok(report.references.bareRoute.requestsPerSecond > 0)
       t.equal(report.serviceExitCode, 0, 'the service stopped cleanly')
       const markdown = readFileSync(path.join(folder, 'report.md'), 'utf8')
+      const storage = report.growth?.storage
+      if (database.name === 'MySQL') {
+        t.ok(storage && storage.rowsMb > 0 && storage.bufferPoolMb > 0, 'the table and pool sizes')
+        t.match(markdown, /The users table at 400 users: /)
+      } else {
+        t.equal(storage, undefined, 'no buffer pool to report on SQLite')
+      }
       t.equal(stdout, markdown, 'the report is printed too')
       for (const name of SCENARIO_NAMES) t.match(markdown, new RegExp(`^\\| ${name} \\|`, 'm'))
       t.match(markdown, /## Targets/)
