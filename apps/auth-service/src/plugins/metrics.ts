@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin'
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
+import { collectDefaultMetrics, Gauge, Registry } from 'prom-client'
+import { RequestMetrics } from '../request-metrics.js'
 
 export interface ServiceMetrics {
   /** This app's registry: plugins add the metrics of their own concern to it. */
@@ -25,20 +26,7 @@ export default fp(
   async (fastify) => {
     const registry = new Registry()
     collectDefaultMetrics({ register: registry })
-    const labelNames = ['method', 'route', 'status_code'] as const
-    const requests = new Counter({
-      name: 'http_requests_total',
-      help: 'HTTP requests answered, by route and status',
-      labelNames,
-      registers: [registry],
-    })
-    const duration = new Histogram({
-      name: 'http_request_duration_seconds',
-      help: 'Time to answer an HTTP request, by route and status',
-      labelNames,
-      buckets: SECONDS_BUCKETS,
-      registers: [registry],
-    })
+    const requests = new RequestMetrics(registry, SECONDS_BUCKETS)
     fastify.decorate('metrics', {
       registry,
       gaugeOf(name: string, help: string, read: () => number) {
@@ -54,13 +42,8 @@ export default fp(
     })
     fastify.addHook('onResponse', (request, reply, done) => {
       // The route pattern, never the path: ids would make a series per user.
-      const labels = {
-        method: request.method,
-        route: request.routeOptions.url ?? 'unmatched',
-        status_code: reply.statusCode,
-      }
-      requests.inc(labels)
-      duration.observe(labels, reply.elapsedTime / 1000)
+      const route = request.routeOptions.url ?? 'unmatched'
+      requests.record(request.method, route, reply.statusCode, reply.elapsedTime / 1000)
       done()
     })
     fastify.addHook('onClose', async () => registry.clear())

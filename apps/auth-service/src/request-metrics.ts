@@ -1,0 +1,83 @@
+import type { Metric, Registry } from 'prom-client'
+
+type Labels = { method: string; route: string; status_code: number }
+
+interface Series {
+  labels: Labels
+  count: number
+  sum: number
+  /** Observations per bucket, not cumulative: one increment per observation. */
+  perBucket: number[]
+}
+
+/**
+ * `http_requests_total` and `http_request_duration_seconds`, recorded with a
+ * map lookup and a few additions. prom-client's Counter and Histogram check
+ * and hash the labels on every call: about 3 % of the CPU in a profile under
+ * `/livez` load, against 1 % for `record`. The exposition is prom-client's own
+ * (its registry formats what `get` returns), and a test holds it equal to what
+ * its Counter and Histogram write for the same requests.
+ */
+export class RequestMetrics {
+  readonly #series = new Map<string, Series>()
+  readonly #buckets: readonly number[]
+
+  constructor(registry: Registry, buckets: readonly number[]) {
+    this.#buckets = buckets
+    // The registry takes any object with a name and `get`; its type names only its own classes.
+    registry.registerMetric({
+      name: 'http_requests_total',
+      get: async () => ({
+        name: 'http_requests_total',
+        help: 'HTTP requests answered, by route and status',
+        type: 'counter',
+        aggregator: 'sum',
+        values: [...this.#series.values()].map(({ labels, count }) => ({ labels, value: count })),
+      }),
+    } as unknown as Metric)
+    registry.registerMetric({
+      name: 'http_request_duration_seconds',
+      get: async () => ({
+        name: 'http_request_duration_seconds',
+        help: 'Time to answer an HTTP request, by route and status',
+        type: 'histogram',
+        aggregator: 'sum',
+        values: [...this.#series.values()].flatMap((series) => this.#histogramValues(series)),
+      }),
+    } as unknown as Metric)
+  }
+
+  record(method: string, route: string, statusCode: number, seconds: number): void {
+    const key = `${method} ${statusCode} ${route}`
+    let series = this.#series.get(key)
+    if (series === undefined) {
+      const labels = { method, route, status_code: statusCode }
+      series = { labels, count: 0, sum: 0, perBucket: this.#buckets.map(() => 0) }
+      this.#series.set(key, series)
+    }
+    series.count++
+    series.sum += seconds
+    const buckets = this.#buckets
+    for (let index = 0; index < buckets.length; index++) {
+      if (seconds <= (buckets[index] ?? 0)) {
+        series.perBucket[index] = (series.perBucket[index] ?? 0) + 1
+        return
+      }
+    }
+  }
+
+  #histogramValues({ labels, count, sum, perBucket }: Series) {
+    const name = 'http_request_duration_seconds'
+    let cumulative = 0
+    const buckets = this.#buckets.map((bound, index) => {
+      cumulative += perBucket[index] ?? 0
+      return { metricName: `${name}_bucket`, labels: { le: bound, ...labels }, value: cumulative }
+    })
+    return [
+      ...buckets,
+      { metricName: `${name}_bucket`, labels: { le: '+Inf', ...labels }, value: count },
+      { metricName: `${name}_sum`, labels, value: sum },
+      { metricName: `${name}_count`, labels, value: count },
+    ]
+  }
+}
