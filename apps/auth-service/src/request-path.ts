@@ -3,5 +3,7 @@
  * messages show, since callers sometimes put credentials in the query by mistake.
  */
 export function pathWithoutQuery(url: string): string {
-  return url.split('?', 1)[0] ?? url
+  // Runs for every access-log line: no array, as split would make.
+  const query = url.indexOf('?')
+  return query === -1 ? url : url.slice(0, query)
 }
