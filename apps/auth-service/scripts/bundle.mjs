@@ -10,11 +10,14 @@ await build({
   // to its own module (the package version, the default SQLite file) finds them.
   outdir: 'dist',
   bundle: true,
-  // Less to parse at start; names kept, so stack traces still say which
-  // function. The source map beside each file turns a logged stack into
-  // lines of the source, offline or with node --enable-source-maps.
-  minify: true,
-  keepNames: true,
+  // Less to parse at start, with the names as written, so stack traces still
+  // say which function. Not esbuild's keepNames: it sets the name of every
+  // closure as it is made, requests included: CPU per /livez request under
+  // load, 4 interleaved runs each, 139-152 µs with it, 88-123 µs without.
+  // The source map beside each file turns a logged stack into lines of the
+  // source, offline or with node --enable-source-maps.
+  minifyWhitespace: true,
+  minifySyntax: true,
   sourcemap: true,
   // No shared chunks: a chunk esbuild splits off for a dynamic import of a
   // CommonJS package exports only its default, losing the named exports.
