@@ -1,4 +1,5 @@
 import { PasswordPolicyViolation } from '@auth-service/shared'
+import type { FastifyError } from 'fastify'
 import { canonicalUsername } from './username.js'
 
 // bcrypt reads at most 72 bytes and silently ignores the rest, so a longer
@@ -9,10 +10,11 @@ const NOT_WELL_FORMED = /[\p{Surrogate}\uFFFD]/u
 
 export interface PasswordPolicy {
   /**
-   * Throws PasswordPolicyViolation naming the first rule the password breaks.
-   * `username` is the canonical form; the password is compared in that form too.
+   * PasswordPolicyViolation naming the first rule the password breaks, or
+   * undefined. Returned, as checkUsername returns its refusal. `username` is
+   * the canonical form; the password is compared in that form too.
    */
-  check(password: string, username: string): void
+  refusal(password: string, username: string): FastifyError | undefined
 }
 
 /**
@@ -24,17 +26,19 @@ export function createPasswordPolicy(
   commonPasswords: ReadonlySet<string>,
 ): PasswordPolicy {
   return {
-    check(password, username) {
+    refusal(password, username) {
       if ([...password].length < minLength) {
-        throw new PasswordPolicyViolation(`must be at least ${minLength} characters long`)
+        return new PasswordPolicyViolation(`must be at least ${minLength} characters long`)
       }
-      assertHashable(password)
+      const unhashable = hashableRefusal(password)
+      if (unhashable) return unhashable
       if (canonicalUsername(password) === username) {
-        throw new PasswordPolicyViolation('must not be the username')
+        return new PasswordPolicyViolation('must not be the username')
       }
       if (commonPasswords.has(password.toLowerCase())) {
-        throw new PasswordPolicyViolation('is one of the most common passwords')
+        return new PasswordPolicyViolation('is one of the most common passwords')
       }
+      return undefined
     },
   }
 }
@@ -44,17 +48,24 @@ export function createPasswordPolicy(
  * applies these alone: the others judge new passwords, and a user who
  * registered under an older policy must still be able to log in.
  */
-export function assertHashable(password: string): void {
+export function hashableRefusal(password: string): FastifyError | undefined {
   if (Buffer.byteLength(password, 'utf8') > MAX_PASSWORD_BYTES) {
-    throw new PasswordPolicyViolation(`must be at most ${MAX_PASSWORD_BYTES} bytes in UTF-8`)
+    return new PasswordPolicyViolation(`must be at most ${MAX_PASSWORD_BYTES} bytes in UTF-8`)
   }
   // bcrypt's C core stops at the first NUL byte: what follows would not count.
   if (password.includes('\u0000')) {
-    throw new PasswordPolicyViolation('must not contain the NUL character (U+0000)')
+    return new PasswordPolicyViolation('must not contain the NUL character (U+0000)')
   }
   // A lone surrogate, or bytes that were not UTF-8 (decoded as U+FFFD),
   // would hash as U+FFFD: different passwords would share one hash.
   if (NOT_WELL_FORMED.test(password)) {
-    throw new PasswordPolicyViolation('must be valid Unicode text in UTF-8')
+    return new PasswordPolicyViolation('must be valid Unicode text in UTF-8')
   }
+  return undefined
+}
+
+/** hashableRefusal, throwing the refusal. */
+export function assertHashable(password: string): void {
+  const refusal = hashableRefusal(password)
+  if (refusal) throw refusal
 }

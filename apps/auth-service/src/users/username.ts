@@ -1,4 +1,5 @@
 import { InvalidUsername } from '@auth-service/shared'
+import type { FastifyError } from 'fastify'
 
 export interface Username {
   /** What the caller sent, NFC-normalized: how the name is shown. */
@@ -22,28 +23,37 @@ const CHARACTERS = /^(?:\p{L}\p{M}{0,4}|\p{Nd}|[._-])*$/u
 const INVISIBLE = /\p{Default_Ignorable_Code_Point}/u
 
 /**
- * Normalizes a username and applies the rules, throwing InvalidUsername with
- * the broken rule. The canonical form is computed here, in code, rather than
- * left to a database collation, so MySQL and SQLite agree on who is who.
+ * Normalizes a username and applies the rules: the username, or InvalidUsername
+ * naming the broken rule, returned rather than thrown, so registration can
+ * answer a refusal without the cost of a throw (see registerUser). The
+ * canonical form is computed here, in code, rather than left to a database
+ * collation, so MySQL and SQLite agree on who is who.
  */
-export function parseUsername(raw: string): Username {
+export function checkUsername(raw: string): Username | FastifyError {
   const display = raw.normalize('NFC')
   const length = [...display].length
   if (length < MIN_LENGTH || length > MAX_LENGTH) {
-    throw new InvalidUsername(`must be ${MIN_LENGTH} to ${MAX_LENGTH} characters long`)
+    return new InvalidUsername(`must be ${MIN_LENGTH} to ${MAX_LENGTH} characters long`)
   }
   if (!FIRST_CHARACTER.test(display)) {
-    throw new InvalidUsername('must start with a letter or a digit')
+    return new InvalidUsername('must start with a letter or a digit')
   }
   if (INVISIBLE.test(display) || !CHARACTERS.test(display)) {
-    throw new InvalidUsername('may contain only letters, digits, ".", "_" and "-"')
+    return new InvalidUsername('may contain only letters, digits, ".", "_" and "-"')
   }
   const canonical = canonicalUsername(display)
   const canonicalFits = [...canonical].length <= MAX_CANONICAL_LENGTH
   if (!canonicalFits || !FIRST_CHARACTER.test(canonical) || !CHARACTERS.test(canonical)) {
-    throw new InvalidUsername('its compatibility form (NFKC) breaks the character rules')
+    return new InvalidUsername('its compatibility form (NFKC) breaks the character rules')
   }
   return { display, canonical }
+}
+
+/** checkUsername, throwing the refusal. */
+export function parseUsername(raw: string): Username {
+  const username = checkUsername(raw)
+  if (username instanceof Error) throw username
+  return username
 }
 
 /**

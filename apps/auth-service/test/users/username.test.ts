@@ -1,5 +1,5 @@
 import t from 'tap'
-import { canonicalUsername, parseUsername } from '../../src/users/username.js'
+import { canonicalUsername, checkUsername, parseUsername } from '../../src/users/username.js'
 
 t.test('case and width fold into one canonical name', async (t) => {
   for (const name of ['Lorenzo', 'lorenzo', 'LORENZO', 'Ｌｏｒｅｎｚｏ']) {
@@ -40,4 +40,11 @@ t.test('invisible characters and piles of marks are refused', async (t) => {
   t.ok(parseUsername('q\u0301\u0302\u0303\u0304bc'), 'four marks on a letter')
   t.throws(() => parseUsername('q\u0301\u0302\u0303\u0304\u0308bc'), { code: 'INVALID_USERNAME' })
   t.throws(() => parseUsername('12\u0301abc'), { code: 'INVALID_USERNAME' }, 'a mark on a digit')
+})
+
+t.test('checkUsername returns the refusal that parseUsername throws', async (t) => {
+  const refusal = checkUsername('ab')
+  t.type(refusal, Error)
+  t.match(refusal, { code: 'INVALID_USERNAME', statusCode: 400, message: /3 to 32/ })
+  t.same(checkUsername('Lorenzo'), parseUsername('Lorenzo'))
 })

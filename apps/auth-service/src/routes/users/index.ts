@@ -18,16 +18,24 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/users',
     { schema: registerUserSchema, onRequest: fastify.rateLimits.registerPerAddress },
     async (request, reply) => {
-      const register = async () => toUserView(await registerUser(fastify, request.body))
       const key = request.headers[IDEMPOTENCY_KEY_HEADER]
       if (key === undefined) {
-        const view = await register()
+        const registered = await registerUser(fastify, request.body)
+        // Sent, not thrown: an error sent goes to the error handler as a
+        // thrown one does, without the cost of a throw.
+        if (registered instanceof Error) return (reply as FastifyReply).send(registered)
+        const view = toUserView(registered)
         return reply.code(201).header('location', `/users/${view.id}`).send(view)
       }
       const answer = await fastify.registerIdempotently(
         request,
         { key, body: request.body },
-        register,
+        async () => {
+          const registered = await registerUser(fastify, request.body)
+          // Thrown here: registerIdempotently stores a refusal as the key's answer.
+          if (registered instanceof Error) throw registered
+          return toUserView(registered)
+        },
       )
       // A stored answer: one of this route's statuses, with a body its schema
       // serialized the first time, so the untyped reply is safe here.
