@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3'
 import type { Knex } from 'knex'
 import { queryTimeoutOf } from './create-db.js'
-import { DatabaseError, withinTimeout } from './database-error.js'
+import { DatabaseError } from './database-error.js'
 import { dialectOf, isUnavailable } from './dialect.js'
 
 /**
@@ -86,12 +86,7 @@ function mysqlReads(db: Knex): PreparedReads {
         throw new DatabaseError(error)
       }
       try {
-        const rows = new Promise<Row[]>((resolve, reject) =>
-          connection.execute({ sql, values }, (error, result) =>
-            error ? reject(error) : resolve(result as Row[]),
-          ),
-        )
-        return await withinTimeout(rows, queryTimeoutOf(db))
+        return await executeWithin<Row>(connection, { sql, values }, queryTimeoutOf(db))
       } catch (error) {
         if (isUnavailable(error) || (error as DatabaseError).unavailable) connection.destroy()
         throw error instanceof DatabaseError ? error : new DatabaseError(error)
@@ -101,6 +96,28 @@ function mysqlReads(db: Knex): PreparedReads {
     },
     close() {},
   }
+}
+
+/**
+ * One execute that fails with ETIMEDOUT after `ms`: one promise and one timer,
+ * where withinTimeout's race would add two promises to every lookup.
+ */
+function executeWithin<Row>(
+  connection: MysqlConnection,
+  statement: { sql: string; values: unknown[] },
+  ms: number,
+): Promise<Row[]> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })),
+      ms,
+    )
+    connection.execute(statement, (error, result) => {
+      clearTimeout(timer)
+      if (error) reject(error)
+      else resolve(result as Row[])
+    })
+  })
 }
 
 function knexReads(db: Knex): PreparedReads {
