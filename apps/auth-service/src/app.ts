@@ -88,7 +88,7 @@ export function buildApp(config: AppConfig, options: BuildAppOptions = {}) {
   app.register(idempotency, { ttlMs: config.idempotencyKeyTtlMs })
   app.register(passwordHasher, config.hashing)
   app.register(passwordPolicy, { minLength: config.passwordMinLength })
-  app.register(openapi, { version })
+  app.register(openapi, { version, docsUi: config.docsUiEnabled })
   app.register(healthRoutes)
   app.register(metricsRoutes)
   app.register(usersRoutes)

@@ -41,6 +41,7 @@ export const ConfigSchema = Type.Object({
   IDEMPOTENCY_KEY_TTL_SECONDS: count(60, 604_800, 86_400),
   TOKEN_SIGNING_KEY_FILE: optionalPath(),
   TOKEN_VERIFY_KEYS_DIR: optionalPath(),
+  DOCS_UI_ENABLED: Type.Optional(Type.Boolean()),
   RATE_LIMIT_ENABLED: Type.Boolean({ default: true }),
   RATE_LIMIT_WINDOW_SECONDS: count(1, 86_400, 60),
   RATE_LIMIT_REGISTER_PER_ADDRESS: count(1, 1_000_000, 600),

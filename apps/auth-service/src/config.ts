@@ -86,6 +86,8 @@ export interface AppConfig {
   tokens: TokenSettings
   /** How long an Idempotency-Key and its answer are kept. */
   idempotencyKeyTtlMs: number
+  /** The page at /docs that renders the OpenAPI document (which is always served). */
+  docsUiEnabled: boolean
   rateLimits: RateLimitSettings
   pressure: PressureSettings
   shutdown: ShutdownSettings
@@ -98,6 +100,8 @@ export interface AppConfig {
  */
 export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   const parsed = parseEnv(env)
+  // `Production` must not slip through as "not production" on a typo of case.
+  const production = parsed.NODE_ENV.trim().toLowerCase() === 'production'
   return {
     port: parsed.PORT,
     host: parsed.HOST,
@@ -123,11 +127,13 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       issuer: parsed.TOKEN_ISSUER,
       audience: parsed.TOKEN_AUDIENCE,
       signingKeyFile: resolvePath(parsed.TOKEN_SIGNING_KEY_FILE),
-      // `Production` must not slip through as "not production" on a typo of case.
-      signingKeyFileRequired: parsed.NODE_ENV.trim().toLowerCase() === 'production',
+      signingKeyFileRequired: production,
       verifyKeysDir: resolvePath(parsed.TOKEN_VERIFY_KEYS_DIR),
     },
     idempotencyKeyTtlMs: parsed.IDEMPOTENCY_KEY_TTL_SECONDS * 1000,
+    // Off in production unless asked for: a browser page that an internal
+    // service's callers do not need, whose code slows the start (README).
+    docsUiEnabled: parsed.DOCS_UI_ENABLED ?? !production,
     rateLimits: {
       enabled: parsed.RATE_LIMIT_ENABLED,
       windowMs: parsed.RATE_LIMIT_WINDOW_SECONDS * 1000,

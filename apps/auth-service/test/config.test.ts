@@ -3,6 +3,7 @@ import path from 'node:path'
 import { getHeapStatistics } from 'node:v8'
 import t from 'tap'
 import { ConfigError, DEFAULT_SQLITE_FILE, loadConfig } from '../src/config.js'
+import { createTestKey } from './helpers/token-keys.js'
 
 t.test('with nothing set, the defaults apply', async (t) => {
   t.same(loadConfig({}), {
@@ -23,6 +24,7 @@ t.test('with nothing set, the defaults apply', async (t) => {
       verifyKeysDir: undefined,
     },
     idempotencyKeyTtlMs: 86_400_000,
+    docsUiEnabled: true,
     rateLimits: {
       enabled: true,
       windowMs: 60_000,
@@ -161,6 +163,7 @@ t.test('a bad value is refused with the variable named', async (t) => {
     ['TOKEN_TTL', '86401'],
     ['HASH_CONCURRENCY', '0'],
     ['RATE_LIMIT_ENABLED', 'maybe'],
+    ['DOCS_UI_ENABLED', 'maybe'],
     ['REDIS_URL', 'http://cache:6379'],
     ['REDIS_URL', 'redis://user:s3cret@exa mple:1'],
     ['TRUST_PROXY', 'foo'],
@@ -183,4 +186,13 @@ t.test('a bad value is refused with the variable named', async (t) => {
     t.type(error, ConfigError)
     t.notMatch((error as Error).message, /topsecret/, 'the password is not repeated')
   }
+})
+
+t.test('the docs page is on outside production, off in production, unless set', async (t) => {
+  const key = createTestKey(t).privateKeyFile
+  const production = { NODE_ENV: 'production', TOKEN_SIGNING_KEY_FILE: key }
+  t.equal(loadConfig({}).docsUiEnabled, true)
+  t.equal(loadConfig(production).docsUiEnabled, false)
+  t.equal(loadConfig({ ...production, DOCS_UI_ENABLED: 'true' }).docsUiEnabled, true)
+  t.equal(loadConfig({ DOCS_UI_ENABLED: 'false' }).docsUiEnabled, false)
 })

@@ -102,3 +102,14 @@ t.test('every route is in the OpenAPI document, with each error it can answer', 
   const docsPage = await app.inject({ url: '/docs' })
   t.match(docsPage.statusCode, /^(200|302)$/, 'the rendered docs page')
 })
+
+t.test('without the docs page the document is still served, and /docs is not', async (t) => {
+  const app = buildApp(
+    loadConfig({ DATABASE_URL: 'sqlite::memory:', LOG_LEVEL: 'silent', DOCS_UI_ENABLED: 'false' }),
+  )
+  t.teardown(() => app.close())
+  t.equal((await app.inject({ url: '/openapi.json' })).statusCode, 200)
+  const docsPage = await app.inject({ url: '/docs' })
+  t.equal(docsPage.statusCode, 404)
+  t.equal(docsPage.json().code, 'NOT_FOUND')
+})
