@@ -24,9 +24,12 @@ export class RequestMetrics {
 
   constructor(registry: Registry, buckets: readonly number[]) {
     this.#buckets = buckets
-    // The registry takes any object with a name and `get`; its type names only its own classes.
+    // The registry formats what `get` returns and calls `reset` from
+    // resetMetrics; its type names only its own classes.
     registry.registerMetric({
       name: 'http_requests_total',
+      type: 'counter',
+      reset: () => this.#series.clear(),
       get: async () => ({
         name: 'http_requests_total',
         help: 'HTTP requests answered, by route and status',
@@ -37,6 +40,8 @@ export class RequestMetrics {
     } as unknown as Metric)
     registry.registerMetric({
       name: 'http_request_duration_seconds',
+      type: 'histogram',
+      reset: () => this.#series.clear(),
       get: async () => ({
         name: 'http_request_duration_seconds',
         help: 'Time to answer an HTTP request, by route and status',

@@ -73,3 +73,11 @@ t.test('before any request there are no series', async (t) => {
     ].join('\n'),
   )
 })
+
+t.test("the registry's resetMetrics clears the series", async (t) => {
+  const registry = new Registry()
+  const metrics = new RequestMetrics(registry, BUCKETS)
+  metrics.record('GET', '/livez', 200, 0.001)
+  registry.resetMetrics()
+  t.notMatch(await registry.metrics(), 'route="/livez"')
+})
