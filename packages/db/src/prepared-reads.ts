@@ -88,8 +88,8 @@ function mysqlReads(db: Knex): PreparedReads {
       try {
         return await executeWithin<Row>(connection, { sql, values }, queryTimeoutOf(db))
       } catch (error) {
-        if (isUnavailable(error) || (error as DatabaseError).unavailable) connection.destroy()
-        throw error instanceof DatabaseError ? error : new DatabaseError(error)
+        if (isUnavailable(error)) connection.destroy()
+        throw new DatabaseError(error)
       } finally {
         db.client.releaseConnection(connection)
       }
@@ -112,11 +112,17 @@ function executeWithin<Row>(
       () => reject(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })),
       ms,
     )
-    connection.execute(statement, (error, result) => {
+    try {
+      connection.execute(statement, (error, result) => {
+        clearTimeout(timer)
+        if (error) reject(error)
+        else resolve(result as Row[])
+      })
+    } catch (error) {
+      // mysql2 refuses some bind values by throwing before any I/O.
       clearTimeout(timer)
-      if (error) reject(error)
-      else resolve(result as Row[])
-    })
+      reject(error)
+    }
   })
 }
 
