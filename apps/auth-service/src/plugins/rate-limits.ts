@@ -5,7 +5,7 @@ import type { Redis } from 'ioredis'
 import { Counter } from 'prom-client'
 import type { RateLimitSettings } from '../config.js'
 import { withHeaders } from '../errors/classify-error.js'
-import { parseUsername } from '../users/username.js'
+import { checkUsername } from '../users/username.js'
 
 type LimitHook = (request: FastifyRequest, reply: FastifyReply) => Promise<void>
 
@@ -141,11 +141,8 @@ export default fp<RateLimitSettings>(
 function usernameOf(request: FastifyRequest): string | undefined {
   const raw = (request.body as { username?: unknown } | undefined)?.username
   if (typeof raw !== 'string') return undefined
-  try {
-    return parseUsername(raw).canonical
-  } catch {
-    return undefined
-  }
+  const username = checkUsername(raw)
+  return username instanceof Error ? undefined : username.canonical
 }
 
 async function connectRedis(url: string, log: FastifyBaseLogger): Promise<Redis> {
