@@ -126,7 +126,7 @@ function storageLines({ users, storage }: NonNullable<BenchReport['growth']>): s
       `the InnoDB buffer pool: ${round(bufferPoolMb)} MB. ` +
       (fits
         ? 'All of it fits in the pool.'
-        : 'It does not all fit in the pool, so lookups at this size also wait for pages read from disk: size `innodb_buffer_pool_size` for the table.'),
+        : 'It does not all fit in the pool, so lookups at this size may wait for pages read from disk: size `innodb_buffer_pool_size` for the table.'),
     '',
   ]
 }

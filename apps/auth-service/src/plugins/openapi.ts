@@ -32,7 +32,7 @@ export default fp<{ version: string; docsUi: boolean }>(
         },
       },
     })
-    // Loaded only when served: loading it measured 70-150 ms of the start.
+    // Loaded only when served: its code slows the start (docs/performance.md).
     if (docsUi) {
       const { default: swaggerUi } = await import('@fastify/swagger-ui')
       await fastify.register(swaggerUi, { routePrefix: DOCS_PATH })

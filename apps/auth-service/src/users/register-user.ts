@@ -24,8 +24,9 @@ export interface RegistrationDeps {
 /**
  * Validate, canonicalize, look up, hash, insert: cheap checks first, so bad
  * input and taken names never pay for a hash. A refusal (the rules, a taken
- * name) is returned, not thrown: the median CPU of a 400 under load went from
- * 164 to 146 µs, of a 409 from 196 to 185 µs. Faults are thrown.
+ * name) is returned, not thrown: a throw and the rejections after it were a
+ * measurable part of a 400's and a 409's CPU (docs/performance.md). Faults
+ * are thrown.
  */
 export async function registerUser(
   deps: RegistrationDeps,
