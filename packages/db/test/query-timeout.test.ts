@@ -1,6 +1,7 @@
 import t from 'tap'
 import { createDb } from '../src/create-db.js'
 import { DatabaseError, runQuery } from '../src/database-error.js'
+import { preparedReads } from '../src/prepared-reads.js'
 import { testDialects } from '../src/testing.js'
 
 const mysql = testDialects().find(({ dialect }) => dialect === 'mysql')
@@ -24,5 +25,28 @@ t.test(
     // With one connection, a connection still busy with the sleep would hold this up.
     const [rows] = await runQuery(db, db.raw('select 1 as one'))
     t.same(rows, [{ one: 1 }], 'a fresh connection answers')
+  },
+)
+
+t.test(
+  'a prepared read the driver refuses at once leaves no timer behind',
+  { skip: mysql?.skip },
+  async (t) => {
+    const database = await mysql?.create()
+    if (database === undefined) throw new Error('no MySQL test database')
+    const db = createDb(database.url, { queryTimeoutMs: 60_000 })
+    t.teardown(async () => {
+      await db.destroy()
+      await database.drop()
+    })
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length
+    await preparedReads(db).rows('select 1 as one', []) // the pool's own timers settle
+    const before = timers()
+    // mysql2 throws for an undefined bind value before sending anything.
+    const refused = await preparedReads(db)
+      .rows('select ? as one', [undefined])
+      .catch((error: unknown) => error)
+    t.type(refused, DatabaseError)
+    t.equal(timers(), before, 'the query timeout was cleared')
   },
 )
