@@ -1,5 +1,8 @@
 import type { Metric, Registry } from 'prom-client'
 
+const REQUESTS = 'http_requests_total'
+const DURATION = 'http_request_duration_seconds'
+
 type Labels = { method: string; route: string; status_code: number }
 
 interface Series {
@@ -24,31 +27,36 @@ export class RequestMetrics {
 
   constructor(registry: Registry, buckets: readonly number[]) {
     this.#buckets = buckets
-    // The registry formats what `get` returns and calls `reset` from
-    // resetMetrics; its type names only its own classes.
+    this.#register(
+      registry,
+      REQUESTS,
+      'counter',
+      'HTTP requests answered, by route and status',
+      () => [...this.#series.values()].map(({ labels, count }) => ({ labels, value: count })),
+    )
+    this.#register(
+      registry,
+      DURATION,
+      'histogram',
+      'Time to answer an HTTP request, by route and status',
+      () => [...this.#series.values()].flatMap((series) => this.#histogramValues(series)),
+    )
+  }
+
+  // The registry formats what `get` returns and calls `reset` from
+  // resetMetrics; its type names only its own classes.
+  #register(
+    registry: Registry,
+    name: string,
+    type: 'counter' | 'histogram',
+    help: string,
+    values: () => unknown[],
+  ): void {
     registry.registerMetric({
-      name: 'http_requests_total',
-      type: 'counter',
+      name,
+      type,
       reset: () => this.#series.clear(),
-      get: async () => ({
-        name: 'http_requests_total',
-        help: 'HTTP requests answered, by route and status',
-        type: 'counter',
-        aggregator: 'sum',
-        values: [...this.#series.values()].map(({ labels, count }) => ({ labels, value: count })),
-      }),
-    } as unknown as Metric)
-    registry.registerMetric({
-      name: 'http_request_duration_seconds',
-      type: 'histogram',
-      reset: () => this.#series.clear(),
-      get: async () => ({
-        name: 'http_request_duration_seconds',
-        help: 'Time to answer an HTTP request, by route and status',
-        type: 'histogram',
-        aggregator: 'sum',
-        values: [...this.#series.values()].flatMap((series) => this.#histogramValues(series)),
-      }),
+      get: async () => ({ name, help, type, aggregator: 'sum', values: values() }),
     } as unknown as Metric)
   }
 
@@ -72,17 +80,20 @@ export class RequestMetrics {
   }
 
   #histogramValues({ labels, count, sum, perBucket }: Series) {
-    const name = 'http_request_duration_seconds'
     let cumulative = 0
     const buckets = this.#buckets.map((bound, index) => {
       cumulative += perBucket[index] ?? 0
-      return { metricName: `${name}_bucket`, labels: { le: bound, ...labels }, value: cumulative }
+      return {
+        metricName: `${DURATION}_bucket`,
+        labels: { le: bound, ...labels },
+        value: cumulative,
+      }
     })
     return [
       ...buckets,
-      { metricName: `${name}_bucket`, labels: { le: '+Inf', ...labels }, value: count },
-      { metricName: `${name}_sum`, labels, value: sum },
-      { metricName: `${name}_count`, labels, value: count },
+      { metricName: `${DURATION}_bucket`, labels: { le: '+Inf', ...labels }, value: count },
+      { metricName: `${DURATION}_sum`, labels, value: sum },
+      { metricName: `${DURATION}_count`, labels, value: count },
     ]
   }
 }
