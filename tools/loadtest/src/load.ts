@@ -24,24 +24,26 @@ export interface LoadSpec {
   connections: number
   durationSeconds: number
   expectedStatuses: readonly number[]
-  requests: autocannon.Request[]
+  /** What one connection sends, in a loop; called once for each connection. */
+  connectionRequests: () => autocannon.Request[]
 }
 
 /** Runs autocannon with its progress bar (on a terminal) after a 1 s warm-up. */
 export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   const unexpectedBodies: Record<string, string> = {}
-  const requests = spec.requests.map((request) => ({
-    ...request,
-    onResponse(status: number, body: string) {
-      if (spec.expectedStatuses.includes(status)) return
-      unexpectedBodies[status] ??= String(body).slice(0, 300)
-    },
-  }))
+  const onResponse = (status: number, body: string) => {
+    if (spec.expectedStatuses.includes(status)) return
+    unexpectedBodies[status] ??= String(body).slice(0, 300)
+  }
   const options = {
     url: spec.url,
     connections: spec.connections,
     duration: spec.durationSeconds,
-    requests,
+    // Each connection its own requests: a pool of static ones is sent in a
+    // different order by each, and autocannon builds each one only once.
+    setupClient(client: autocannon.Client) {
+      client.setRequests(spec.connectionRequests().map((request) => ({ ...request, onResponse })))
+    },
     // Measured from a full pipeline: the first answers of a cold start
     // (bcrypt's queue filling, the pool connecting) are not the steady state.
     warmup: { connections: spec.connections, duration: 1 },

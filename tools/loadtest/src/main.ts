@@ -103,7 +103,7 @@ async function run(options: BenchOptions, argv: string[]): Promise<string> {
         connections: scenario.hashes ? Math.min(connections, 2 * options.cores) : connections,
         durationSeconds,
         expectedStatuses: scenario.expectedStatuses,
-        requests: scenario.requests,
+        connectionRequests: scenario.connectionRequests,
       })
       return { ...result, peakRssMb: service.takePeakRssMb() }
     }

@@ -43,7 +43,7 @@ export async function measureBareRoute(
       connections,
       durationSeconds,
       expectedStatuses: [200],
-      requests: [{ method: 'GET', path: '/hello' }],
+      connectionRequests: () => [{ method: 'GET', path: '/hello' }],
     })
     return { ...result, peakRssMb: server.takePeakRssMb() }
   } finally {

@@ -18,7 +18,8 @@ export interface Scenario {
   expectedStatuses: readonly number[]
   /** Each request waits for a bcrypt hash: bounded by the admission queue. */
   hashes: boolean
-  requests: autocannon.Request[]
+  /** What one connection sends, in a loop. */
+  connectionRequests: () => autocannon.Request[]
 }
 
 const NEW_PASSWORD = 'a brand new passphrase'
@@ -83,24 +84,35 @@ function shapes(context: ScenarioContext) {
   }
 }
 
-/** One autocannon request whose method, path and body are made anew each time. */
-function requestOf(next: () => RequestShape): autocannon.Request[] {
-  return [
-    {
-      // Every field anew: autocannon writes Content-Length into the headers
-      // object it is given, and a GET must not inherit a POST's.
-      setupRequest: (request) => {
-        const shape = next()
-        return {
-          ...request,
-          method: shape.method,
-          path: shape.path,
-          body: shape.body,
-          headers: shape.body === undefined ? {} : { 'content-type': 'application/json' },
-        }
-      },
-    },
-  ]
+// Requests in each connection's pool: at 1,000,000 users, 10 connections
+// touch about 20,000 users picked at random, over most of the table's pages.
+const POOL_SIZE = 2048
+
+function autocannonRequest(shape: RequestShape): autocannon.Request {
+  return {
+    method: shape.method,
+    path: shape.path,
+    body: shape.body,
+    // Every request its own headers: autocannon writes Content-Length into
+    // the headers object it is given, and a GET must not inherit a POST's.
+    headers: shape.body === undefined ? {} : { 'content-type': 'application/json' },
+  }
+}
+
+/**
+ * A pool of requests made up front, sent in a loop. autocannon turns each
+ * into bytes once, as it does the bare route's one request; made anew each
+ * time, they cost the load generator, on the cores it shares with the service,
+ * a fifth more CPU a request (19 against 15 µs for `invalid`, 28 against
+ * 25 µs for `get-user` on MariaDB).
+ */
+function pooled(next: () => RequestShape): () => autocannon.Request[] {
+  return () => Array.from({ length: POOL_SIZE }, () => autocannonRequest(next()))
+}
+
+/** One request made anew each time: for scenarios that need a new username every time. */
+function madeAnew(next: () => RequestShape): () => autocannon.Request[] {
+  return () => [{ setupRequest: (request) => ({ ...request, ...autocannonRequest(next()) }) }]
 }
 
 // Mostly lookups, as a service's callers make them; some of everything else.
@@ -131,49 +143,49 @@ export function buildScenarios(context: ScenarioContext): Scenario[] {
       hashes: true,
       what: 'a new username each time',
       expectedStatuses: [201],
-      requests: requestOf(make.register),
+      connectionRequests: madeAnew(make.register),
     },
     {
       name: 'register-taken',
       hashes: false,
       what: 'a seeded username',
       expectedStatuses: [409],
-      requests: requestOf(make.registerTaken),
+      connectionRequests: pooled(make.registerTaken),
     },
     {
       name: 'invalid',
       hashes: false,
       what: 'a one-letter username',
       expectedStatuses: [400],
-      requests: requestOf(make.invalid),
+      connectionRequests: pooled(make.invalid),
     },
     {
       name: 'get-user',
       hashes: false,
       what: 'GET /users/:id of a seeded user',
       expectedStatuses: [200],
-      requests: requestOf(make.getUser),
+      connectionRequests: pooled(make.getUser),
     },
     {
       name: 'login',
       hashes: true,
       what: 'a seeded user, right password',
       expectedStatuses: [200],
-      requests: requestOf(make.login),
+      connectionRequests: pooled(make.login),
     },
     {
       name: 'login-wrong',
       hashes: true,
       what: 'a seeded user, wrong password',
       expectedStatuses: [401],
-      requests: requestOf(make.loginWrong),
+      connectionRequests: pooled(make.loginWrong),
     },
     {
       name: 'mixed',
       hashes: true,
       what: mix,
       expectedStatuses: [200, 201, 400, 401, 409],
-      requests: requestOf(mixed),
+      connectionRequests: madeAnew(mixed),
     },
   ]
 }
