@@ -1,5 +1,16 @@
-import { type FastifyReply, type FastifyRequest, LogController } from 'fastify'
+import {
+  type FastifyBaseLogger,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from 'fastify'
+import type { Level, Logger } from 'pino'
 import { pathWithoutQuery } from './request-path.js'
+
+// Fastify's logger type leaves out pino's isLevelEnabled; the app's logger is pino.
+function isLevelEnabled(log: FastifyBaseLogger, level: Level): boolean {
+  return (log as Logger).isLevelEnabled(level)
+}
 
 /**
  * One log line per request, written when the answer has been sent, instead of
@@ -8,6 +19,7 @@ import { pathWithoutQuery } from './request-path.js'
  */
 export class AccessLogController extends LogController {
   override incomingRequest(...[request]: Parameters<LogController['incomingRequest']>): void {
+    if (!isLevelEnabled(request.log, 'debug')) return
     request.log.debug(
       { method: request.method, path: pathWithoutQuery(request.url) },
       'request received',
@@ -21,12 +33,31 @@ export class AccessLogController extends LogController {
   }
 }
 
+/**
+ * The level of a request's line. `info` for what an operator or an auditor
+ * reads: a change (a registration, a login), a caller refused for who it is or
+ * how often it calls (401, 403, 429), a fault (5xx). `debug` for the rest:
+ * lookups, probes, scrapes and malformed or refused input. Those come by the
+ * tens of thousands a second; a line each cost about a third of their CPU
+ * (docs/performance.md), and the request metrics count them by route and status.
+ */
+export function accessLogLevel(method: string, statusCode: number): 'info' | 'debug' {
+  if (statusCode >= 500 || statusCode === 401 || statusCode === 403 || statusCode === 429) {
+    return 'info'
+  }
+  if (statusCode >= 400 || method === 'GET' || method === 'HEAD') return 'debug'
+  return 'info'
+}
+
 /** The access-log line; also written for the requests Fastify answers before routing. */
 export function logRequestCompleted(
   request: FastifyRequest,
   reply: FastifyReply,
   error?: Error | null,
 ) {
+  const level = error ? 'error' : accessLogLevel(request.method, reply.statusCode)
+  // Checked first: the line is not worth building when its level is off.
+  if (!isLevelEnabled(reply.log, level)) return
   const line = {
     method: request.method,
     route: request.routeOptions.url ?? null,
@@ -35,5 +66,5 @@ export function logRequestCompleted(
     durationMs: Math.round(reply.elapsedTime * 100) / 100,
   }
   if (error) reply.log.error({ ...line, err: error }, 'request errored')
-  else reply.log.info(line, 'request completed')
+  else reply.log[level](line, 'request completed')
 }

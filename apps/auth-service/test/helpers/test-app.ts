@@ -18,7 +18,9 @@ export interface DialectContext extends TestApp {
 }
 
 // Cost 4 keeps the suite fast; one test proves the default cost reaches the database.
-const TEST_ENV = { BCRYPT_COST: '4', LOG_LEVEL: 'info' }
+// Debug: every line a request can write, so the tests that look for secrets in
+// the logs see them all.
+const TEST_ENV = { BCRYPT_COST: '4', LOG_LEVEL: 'debug' }
 
 /** Builds an app on `databaseUrl` that logs into memory; closed when `t` ends. */
 export async function startTestApp(
