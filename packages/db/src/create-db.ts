@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 import knex, { type Knex } from 'knex'
 import { type DatabaseTarget, parseDatabaseUrl } from './database-url.js'
-import { closePreparedReads } from './prepared-reads.js'
+import { closePreparedReads, preparedReadsStats } from './prepared-reads.js'
 
 export interface DbOptions {
   /** Bound on waiting for a pooled connection, and on opening a new MySQL one. */
@@ -29,8 +29,8 @@ export function createDbFor(target: DatabaseTarget, options: DbOptions = {}): Kn
   // The prepared reads hold connections of their own: they end with the pool.
   const client = db.client as { destroy(callback?: unknown): Promise<void> }
   const destroyClient = client.destroy.bind(client)
-  client.destroy = (callback?: unknown) => {
-    closePreparedReads(db)
+  client.destroy = async (callback?: unknown) => {
+    await closePreparedReads(db)
     return destroyClient(callback)
   }
   return db
@@ -97,8 +97,12 @@ export interface PoolStats {
   pending: number
 }
 
-/** How busy the connection pool is, for metrics. */
+/** How busy the connection pools are, Knex's and the prepared reads', for metrics. */
 export function poolStats(db: Knex): PoolStats {
   const pool = db.client.pool as { numUsed(): number; numPendingAcquires(): number } | undefined
-  return { used: pool?.numUsed() ?? 0, pending: pool?.numPendingAcquires() ?? 0 }
+  const reads = preparedReadsStats(db)
+  return {
+    used: (pool?.numUsed() ?? 0) + reads.used,
+    pending: (pool?.numPendingAcquires() ?? 0) + reads.pending,
+  }
 }

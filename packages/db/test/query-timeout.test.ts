@@ -50,3 +50,23 @@ t.test(
     t.equal(timers(), before, 'the query timeout was cleared')
   },
 )
+
+t.test(
+  'a prepared read over the timeout fails as unavailable, and the next gets a fresh connection',
+  { skip: mysql?.skip },
+  async (t) => {
+    const database = await mysql?.create()
+    if (database === undefined) throw new Error('no MySQL test database')
+    const db = createDb(database.url, { queryTimeoutMs: 300, poolMax: 1 })
+    t.teardown(async () => {
+      await db.destroy()
+      await database.drop()
+    })
+    const reads = preparedReads(db)
+    const slow = await reads.rows('select sleep(3) as slept', []).catch((error: unknown) => error)
+    t.type(slow, DatabaseError)
+    t.equal((slow as DatabaseError).unavailable, true)
+    // With one connection, one still busy with the sleep would hold this past its timeout.
+    t.same(await reads.rows('select 1 as one', []), [{ one: 1 }], 'a fresh connection answers')
+  },
+)
