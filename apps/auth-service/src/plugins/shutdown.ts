@@ -59,19 +59,34 @@ export default fp(
 
     let running = 0
     let settledWaiters: Array<() => void> = []
+    const settle = () => {
+      running--
+      if (running > 0) return
+      for (const resolve of settledWaiters) resolve()
+      settledWaiters = []
+    }
     fastify.addHook('onRoute', (route) => {
       const handler = route.handler
-      route.handler = async function (this: unknown, ...args: Parameters<typeof handler>) {
+      type Handler = typeof handler
+      // A plain function, not an async one awaiting the handler: that cost
+      // every request a promise and its microtasks (docs/performance.md), and
+      // made a promise of a handler that answers at once.
+      route.handler = function (
+        this: ThisParameterType<Handler>,
+        request: Parameters<Handler>[0],
+        reply: Parameters<Handler>[1],
+      ) {
         running++
+        let result: unknown
         try {
-          return await handler.apply(this as never, args)
-        } finally {
-          running--
-          if (running === 0) {
-            for (const resolve of settledWaiters) resolve()
-            settledWaiters = []
-          }
+          result = handler.call(this, request, reply)
+        } catch (error) {
+          settle()
+          throw error
         }
+        if (isPromiseLike(result)) result.then(settle, settle)
+        else settle()
+        return result
       }
     })
     fastify.decorate('handlersSettled', () =>
@@ -82,3 +97,7 @@ export default fp(
   },
   { name: 'shutdown' },
 )
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | undefined)?.then === 'function'
+}

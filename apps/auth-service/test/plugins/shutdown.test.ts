@@ -1,6 +1,8 @@
 import { request } from 'node:http'
 import { createDb, findUserByCanonicalName } from '@auth-service/db'
+import Fastify from 'fastify'
 import t from 'tap'
+import shutdown from '../../src/plugins/shutdown.js'
 import { forEachDialect } from '../helpers/test-app.js'
 
 t.test('a request whose caller hung up still finishes before the pool closes', async (t) => {
@@ -30,4 +32,40 @@ t.test('a request whose caller hung up still finishes before the pool closes', a
     t.teardown(() => db.destroy())
     t.ok(await findUserByCanonicalName(db, 'abandoned'), 'it completed: the row is there')
   })
+})
+
+t.test('handlersSettled counts handlers that answer at once, throw or reject', async (t) => {
+  const app = Fastify()
+  t.teardown(() => app.close())
+  await app.register(shutdown)
+  let finishSlow: () => void = () => {}
+  app.get('/at-once', (_request, reply) => {
+    reply.send({ ok: true })
+  })
+  app.get('/throws', () => {
+    throw new Error('sync fault')
+  })
+  app.get('/rejects', async () => {
+    throw new Error('async fault')
+  })
+  app.get('/slow', () => new Promise<string>((resolve) => (finishSlow = () => resolve('done'))))
+  await app.ready()
+
+  t.equal((await app.inject({ url: '/at-once' })).statusCode, 200)
+  t.equal((await app.inject({ url: '/throws' })).statusCode, 500)
+  t.equal((await app.inject({ url: '/rejects' })).statusCode, 500)
+  await app.handlersSettled()
+  t.pass('settled after answers at once, throws and rejections')
+
+  const slow = app.inject({ url: '/slow' })
+  await new Promise((resolve) => setImmediate(resolve))
+  let settled = false
+  const waiting = app.handlersSettled().then(() => {
+    settled = true
+  })
+  await new Promise((resolve) => setImmediate(resolve))
+  t.notOk(settled, 'not while a handler runs')
+  finishSlow()
+  await waiting
+  t.equal((await slow).body, 'done')
 })
