@@ -22,24 +22,36 @@ export interface RegistrationDeps {
 }
 
 /**
+ * The rules a registration must pass before any I/O: the username to
+ * register, or the refusal naming the broken rule. Returned, not thrown: a
+ * throw and the rejections after it were a measurable part of a 400's CPU
+ * (docs/performance.md).
+ */
+export function checkRegistration(
+  passwordPolicy: PasswordPolicy,
+  input: RegisterUserBody,
+): Username | FastifyError {
+  const username = checkUsername(input.username)
+  if (username instanceof Error) return username
+  return passwordPolicy.refusal(input.password, username.canonical) ?? username
+}
+
+/**
  * Validate, canonicalize, look up, hash, insert: cheap checks first, so bad
  * input and taken names never pay for a hash. A refusal (the rules, a taken
- * name) is returned, not thrown: a throw and the rejections after it were a
- * measurable part of a 400's and a 409's CPU (docs/performance.md). Faults
- * are thrown.
+ * name) is returned, not thrown; faults are thrown.
  */
 export async function registerUser(
   deps: RegistrationDeps,
   input: RegisterUserBody,
 ): Promise<UserProfile | FastifyError> {
-  const username = checkUsername(input.username)
+  const username = checkRegistration(deps.passwordPolicy, input)
   if (username instanceof Error) return username
-  const refusal = deps.passwordPolicy.refusal(input.password, username.canonical)
-  if (refusal) return refusal
   return createUser(deps, username, input.password)
 }
 
-async function createUser(
+/** registerUser for a username that passed checkRegistration. */
+export async function createUser(
   { db, passwordHasher, registrationRollback }: RegistrationDeps,
   username: Username,
   password: string,

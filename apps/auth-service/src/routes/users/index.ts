@@ -3,50 +3,65 @@ import {
   currentUserSchema,
   getUserSchema,
   IDEMPOTENCY_KEY_HEADER,
+  type RegisterUserBody,
   registerUserSchema,
   UserNotFound,
   type UserView,
 } from '@auth-service/shared'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { FastifyReply } from 'fastify'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import { invalidToken } from '../../tokens/bearer.js'
-import { registerUser } from '../../users/register-user.js'
+import { checkRegistration, createUser, registerUser } from '../../users/register-user.js'
 import { toUserView } from '../../users/user-view.js'
+import type { Username } from '../../users/username.js'
 
 const usersRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.post(
     '/users',
     { schema: registerUserSchema, onRequest: fastify.rateLimits.registerPerAddress },
-    async (request, reply) => {
+    (request, reply) => {
       const key = request.headers[IDEMPOTENCY_KEY_HEADER]
-      if (key === undefined) {
-        const registered = await registerUser(fastify, request.body)
-        // Sent, not thrown: an error sent goes to the error handler as a
-        // thrown one does, without the cost of a throw.
-        if (registered instanceof Error) return (reply as FastifyReply).send(registered)
-        const view = toUserView(registered)
-        return reply.code(201).header('location', `/users/${view.id}`).send(view)
+      if (key !== undefined) return registerWithKey(request, request.body, reply, key)
+      const username = checkRegistration(fastify.passwordPolicy, request.body)
+      // A refusal is answered here, without a promise: bad input is the
+      // commonest request that never needs the database. Sent, not thrown:
+      // it reaches the error handler as a thrown one does, without a throw's cost.
+      if (username instanceof Error) {
+        const untyped: FastifyReply = reply
+        untyped.send(username)
+        return
       }
-      const answer = await fastify.registerIdempotently(
-        request,
-        { key, body: request.body },
-        async () => {
-          const registered = await registerUser(fastify, request.body)
-          // Thrown here: registerIdempotently stores a refusal as the key's answer.
-          if (registered instanceof Error) throw registered
-          return toUserView(registered)
-        },
-      )
-      // A stored answer: one of this route's statuses, with a body its schema
-      // serialized the first time, so the untyped reply is safe here.
-      const untyped = reply as FastifyReply
-      if (answer.replayed) untyped.header('idempotent-replayed', 'true')
-      if (answer.statusCode === 201) {
-        untyped.header('location', `/users/${(answer.body as UserView).id}`)
-      }
-      return untyped.code(answer.statusCode).send(answer.body)
+      return registerNew(username, request.body.password, reply)
     },
   )
+
+  async function registerNew(username: Username, password: string, reply: FastifyReply) {
+    const registered = await createUser(fastify, username, password)
+    if (registered instanceof Error) return reply.send(registered)
+    const view = toUserView(registered)
+    return reply.code(201).header('location', `/users/${view.id}`).send(view)
+  }
+
+  async function registerWithKey(
+    request: FastifyRequest,
+    body: RegisterUserBody,
+    reply: FastifyReply,
+    key: string,
+  ) {
+    const answer = await fastify.registerIdempotently(request, { key, body }, async () => {
+      const registered = await registerUser(fastify, body)
+      // Thrown here: registerIdempotently stores a refusal as the key's answer.
+      if (registered instanceof Error) throw registered
+      return toUserView(registered)
+    })
+    // A stored answer: one of this route's statuses, with a body its schema
+    // serialized the first time, so the untyped reply is safe here.
+    if (answer.replayed) reply.header('idempotent-replayed', 'true')
+    if (answer.statusCode === 201) {
+      reply.header('location', `/users/${(answer.body as UserView).id}`)
+    }
+    return reply.code(answer.statusCode).send(answer.body)
+  }
 
   fastify.get('/users/me', { schema: currentUserSchema }, async (request, reply) => {
     const claims = await fastify.authenticate(request)
