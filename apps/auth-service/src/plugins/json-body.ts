@@ -16,7 +16,10 @@ export default fp(
       'application/json',
       { parseAs: 'string' },
       (request, body, done) => {
-        const charset = CHARSET.exec(request.headers['content-type'] ?? '')?.[1]?.toLowerCase()
+        const type = request.headers['content-type']
+        // The type as nearly every caller sends it needs no parsing.
+        const charset =
+          type === 'application/json' ? undefined : CHARSET.exec(type ?? '')?.[1]?.toLowerCase()
         if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
           done(new UnsupportedMediaType('application/json in UTF-8'), undefined)
           return
