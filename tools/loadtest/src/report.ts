@@ -13,10 +13,15 @@ export interface BenchReport {
     /** 1 / (1/bare route + 1/point select): a lookup's floor cost, serially. */
     lookupPerSecond: number
   }
-  startToReadyMs: number
+  /** Each scenario's service: spawn to the first 200 from /readyz, and its exit code on SIGTERM. */
+  serviceStarts: Array<{ startToReadyMs: number; exitCode: number | null }>
   scenarios: LoadResult[]
   growth?: { users: number; scenarios: LoadResult[]; storage?: TableStorage }
-  serviceExitCode: number | null
+}
+
+/** The slowest of the service's starts: the one the target is held to. */
+export function slowestStartMs(report: BenchReport): number {
+  return Math.max(...report.serviceStarts.map((start) => start.startToReadyMs))
 }
 
 /** What the users table takes on a MySQL server, beside the memory that caches it. */
@@ -85,8 +90,8 @@ export function checkTargets(report: BenchReport): TargetCheck[] {
   })
   checks.push({
     target: `start to ready ≤ ${START_TO_READY_LIMIT_MS} ms`,
-    measured: `${round(report.startToReadyMs)} ms (${report.database})`,
-    met: report.startToReadyMs <= START_TO_READY_LIMIT_MS,
+    measured: `${round(slowestStartMs(report))} ms, the slowest of ${report.serviceStarts.length} starts (${report.database})`,
+    met: slowestStartMs(report) <= START_TO_READY_LIMIT_MS,
   })
   for (const result of report.growth?.scenarios ?? []) {
     const before = find(report.scenarios, result.name)
@@ -179,8 +184,9 @@ export function renderMarkdown(report: BenchReport, chartFile: string): string {
           ...storageLines(report.growth),
         ]
       : []),
-    `Start to ready (spawn to the first 200 from /readyz): ${round(report.startToReadyMs)} ms. ` +
-      `The service exited with ${report.serviceExitCode} on SIGTERM.`,
+    `Each scenario ran on a service started for it. Start to ready (spawn to the first 200 from /readyz): ` +
+      `${report.serviceStarts.map((start) => round(start.startToReadyMs)).join(', ')} ms. ` +
+      `Exit codes on SIGTERM: ${[...new Set(report.serviceStarts.map((start) => start.exitCode))].join(', ')}.`,
     '',
     '## Targets',
     '',
