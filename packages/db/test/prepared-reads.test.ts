@@ -1,22 +1,14 @@
 import t from 'tap'
-import { createDb, poolStats } from '../src/create-db.js'
+import { poolStats } from '../src/create-db.js'
 import { DatabaseError } from '../src/database-error.js'
 import { preparedReads } from '../src/prepared-reads.js'
-import { testDialects } from '../src/testing.js'
-
-const mysql = testDialects().find(({ dialect }) => dialect === 'mysql')
+import { mysqlSkip, openMysqlTestDb } from './with-test-db.js'
 
 t.test(
   'the pool metrics count the prepared reads running and waiting, and let go of them',
-  { skip: mysql?.skip },
+  { skip: mysqlSkip },
   async (t) => {
-    const database = await mysql?.create()
-    if (database === undefined) throw new Error('no MySQL test database')
-    const db = createDb(database.url, { queryTimeoutMs: 2000, poolMax: 1 })
-    t.teardown(async () => {
-      await db.destroy()
-      await database.drop()
-    })
+    const db = await openMysqlTestDb(t, { queryTimeoutMs: 2000, poolMax: 1 })
     const reads = preparedReads(db)
     t.same(poolStats(db), { used: 0, pending: 0 }, 'idle')
     const first = reads.rows('select sleep(0.3) as slept', [])

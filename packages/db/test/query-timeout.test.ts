@@ -1,24 +1,13 @@
 import t from 'tap'
-import { createDb } from '../src/create-db.js'
 import { DatabaseError, runQuery } from '../src/database-error.js'
 import { preparedReads } from '../src/prepared-reads.js'
-import { testDialects } from '../src/testing.js'
-
-const mysql = testDialects().find(({ dialect }) => dialect === 'mysql')
+import { mysqlSkip, openMysqlTestDb } from './with-test-db.js'
 
 t.test(
   'a query over the timeout fails as unavailable, and the pool goes on',
-  {
-    skip: mysql?.skip,
-  },
+  { skip: mysqlSkip },
   async (t) => {
-    const database = await mysql?.create()
-    if (database === undefined) throw new Error('no MySQL test database')
-    const db = createDb(database.url, { queryTimeoutMs: 200, poolMax: 1 })
-    t.teardown(async () => {
-      await db.destroy()
-      await database.drop()
-    })
+    const db = await openMysqlTestDb(t, { queryTimeoutMs: 200, poolMax: 1 })
     const slow = await runQuery(db, db.raw('select sleep(3)')).catch((error: unknown) => error)
     t.type(slow, DatabaseError)
     t.equal((slow as DatabaseError).unavailable, true)
@@ -30,15 +19,9 @@ t.test(
 
 t.test(
   'a prepared read the driver refuses at once leaves no timer behind',
-  { skip: mysql?.skip },
+  { skip: mysqlSkip },
   async (t) => {
-    const database = await mysql?.create()
-    if (database === undefined) throw new Error('no MySQL test database')
-    const db = createDb(database.url, { queryTimeoutMs: 60_000 })
-    t.teardown(async () => {
-      await db.destroy()
-      await database.drop()
-    })
+    const db = await openMysqlTestDb(t, { queryTimeoutMs: 60_000 })
     const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length
     await preparedReads(db).rows('select 1 as one', []) // the pool's own timers settle
     const before = timers()
@@ -53,15 +36,9 @@ t.test(
 
 t.test(
   'a prepared read over the timeout fails as unavailable, and the next gets a fresh connection',
-  { skip: mysql?.skip },
+  { skip: mysqlSkip },
   async (t) => {
-    const database = await mysql?.create()
-    if (database === undefined) throw new Error('no MySQL test database')
-    const db = createDb(database.url, { queryTimeoutMs: 300, poolMax: 1 })
-    t.teardown(async () => {
-      await db.destroy()
-      await database.drop()
-    })
+    const db = await openMysqlTestDb(t, { queryTimeoutMs: 300, poolMax: 1 })
     const reads = preparedReads(db)
     const slow = await reads.rows('select sleep(3) as slept', []).catch((error: unknown) => error)
     t.type(slow, DatabaseError)
