@@ -35,6 +35,9 @@ const UNAVAILABLE_CODES = new Set([
   'ER_OPTION_PREVENTS_STATEMENT', // read-only, as during a failover
   'SQLITE_BUSY',
   'SQLITE_LOCKED',
+  // This package's own: a read after the pool closed, or with too many waiting.
+  'POOL_CLOSED',
+  'READ_QUEUE_FULL',
 ])
 
 export function errorCodeOf(error: unknown): string | undefined {

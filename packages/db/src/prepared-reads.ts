@@ -1,15 +1,9 @@
 import Database from 'better-sqlite3'
 import type { Knex } from 'knex'
-import {
-  type ConnectionOptions,
-  createPool,
-  type ExecuteValues,
-  type Pool,
-  type PoolConnection,
-} from 'mysql2'
 import { type PoolStats, queryTimeoutOf } from './create-db.js'
 import { DatabaseError } from './database-error.js'
-import { dialectOf, isUnavailable } from './dialect.js'
+import { dialectOf } from './dialect.js'
+import { mysqlReads } from './mysql-reads.js'
 
 /**
  * Reads on the hot path, as prepared statements on the driver itself: Knex's
@@ -38,11 +32,23 @@ export function preparedReadsStats(db: Knex): PoolStats {
   return params.preparedReads?.stats?.() ?? { used: 0, pending: 0 }
 }
 
+/**
+ * Closes the prepared reads with the pool. A read after that is refused as
+ * unavailable, instead of opening connections nothing would close.
+ */
 export async function closePreparedReads(db: Knex): Promise<void> {
   const params = db.userParams as { preparedReads?: PreparedReads }
   const reads = params.preparedReads
-  params.preparedReads = undefined
+  params.preparedReads = closedReads
   await reads?.close()
+}
+
+const closedReads: PreparedReads = {
+  rows: () =>
+    Promise.reject(
+      new DatabaseError(Object.assign(new Error('the pool is closed'), { code: 'POOL_CLOSED' })),
+    ),
+  close: async () => {},
 }
 
 /**
@@ -75,110 +81,6 @@ function sqliteReads(db: Knex): PreparedReads {
       statements.clear()
     },
   }
-}
-
-/**
- * mysql2's `execute` over a pool of mysql2's own, beside Knex's: the binary
- * protocol, each statement prepared once per connection, and a connection
- * handed over in a callback. Borrowing one from Knex's pool cost each lookup
- * tarn's pending operation, its promises and its acquire timer. As large as
- * Knex's pool: a replica holds up to twice DATABASE_POOL_MAX connections.
- */
-function mysqlReads(db: Knex): PreparedReads {
-  // Connections open as reads need them and stay open; one the server closes
-  // leaves the pool when its FIN arrives. mysql2's maxIdle would close, every
-  // second, each free connection beyond it however recently used: under load
-  // that meant reconnecting and preparing again all the time.
-  const pool = createPool({
-    ...(db.client.config.connection as ConnectionOptions),
-    connectionLimit: db.client.pool.max as number,
-  })
-  // A connection's own fault comes with its query's callback; this listener
-  // only keeps a second one from being an unhandled 'error' event.
-  pool.on('connection', (connection) => connection.on('error', () => {}))
-  const timeoutMs = queryTimeoutOf(db)
-  const stats = { used: 0, pending: 0 }
-  return {
-    rows: <Row>(sql: string, values: unknown[]) =>
-      executeWithin<Row>(pool, stats, { sql, values }, timeoutMs),
-    stats: () => ({ ...stats }),
-    close: () => new Promise<void>((resolve) => pool.end(() => resolve())),
-  }
-}
-
-/**
- * One execute, waiting for a connection included, that fails as unavailable
- * after `ms`: one promise and one timer. A connection that timed out is
- * destroyed, so the pool does not hand out one still busy or stalled.
- * `stats` counts the reads waiting for a connection and those running.
- */
-function executeWithin<Row>(
-  pool: Pool,
-  stats: PoolStats,
-  { sql, values }: { sql: string; values: unknown[] },
-  ms: number,
-): Promise<Row[]> {
-  return new Promise((resolve, reject) => {
-    let connection: PoolConnection | undefined
-    let settled = false
-    let counted = true
-    const leaveStats = () => {
-      if (!counted) return
-      counted = false
-      if (connection) stats.used--
-      else stats.pending--
-    }
-    const settle = (error: unknown, rows?: unknown) => {
-      if (settled) return
-      settled = true
-      clearTimeout(timer)
-      if (error) reject(new DatabaseError(error))
-      else resolve(rows as Row[])
-    }
-    stats.pending++
-    const timer = setTimeout(() => {
-      leaveStats()
-      connection?.destroy()
-      settle(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' }))
-    }, ms)
-    pool.getConnection((error, acquired) => {
-      if (settled) {
-        acquired?.release()
-        return
-      }
-      if (error) {
-        leaveStats()
-        return settle(error)
-      }
-      stats.pending--
-      stats.used++
-      connection = acquired
-      try {
-        acquired
-          // sql and values apart: execute({ sql, values }) copied the options
-          // into a new object on every call, and the lookup cost the service
-          // 14 µs more CPU under load (docs/performance.md).
-          .execute(sql, values as ExecuteValues[], (error, rows) => {
-            if (error && isUnavailable(error)) acquired.destroy()
-            leaveStats()
-            settle(error, rows)
-          })
-          // Released once the command has ended, as mysql2's own pool.execute
-          // does: released in the callback, objects of every lookup lived
-          // long enough to reach the old generation (a full collection every
-          // 0.7 s under load against one in 7 s).
-          .once('end', () => {
-            leaveStats()
-            acquired.release()
-          })
-      } catch (error) {
-        // mysql2 refuses some bind values by throwing before any I/O.
-        leaveStats()
-        acquired.release()
-        settle(error)
-      }
-    })
-  })
 }
 
 function knexReads(db: Knex): PreparedReads {
