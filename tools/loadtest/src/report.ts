@@ -186,7 +186,7 @@ export function renderMarkdown(report: BenchReport, chartFile: string): string {
       : []),
     `Each scenario ran on a service started for it. Start to ready (spawn to the first 200 from /readyz): ` +
       `${report.serviceStarts.map((start) => round(start.startToReadyMs)).join(', ')} ms. ` +
-      `Exit codes on SIGTERM: ${[...new Set(report.serviceStarts.map((start) => start.exitCode))].join(', ')}.`,
+      `Exit codes on SIGTERM: ${report.serviceStarts.map((start) => String(start.exitCode)).join(', ')}.`,
     '',
     '## Targets',
     '',
