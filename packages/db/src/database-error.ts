@@ -28,14 +28,16 @@ export class DatabaseError extends Error {
   }
 }
 
+/** An error carrying a driver-like code, for what the data layer itself refuses or times out. */
+export function errorWithCode(code: string, message: string): Error {
+  return Object.assign(new Error(message), { code })
+}
+
 /** Rejects with an unavailable DatabaseError if `work` takes longer than `ms`. */
 export async function withinTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })),
-      ms,
-    )
+    timer = setTimeout(() => reject(errorWithCode('ETIMEDOUT', 'timed out')), ms)
   })
   try {
     return await Promise.race([work, timeout])

@@ -7,7 +7,7 @@ import {
   type PoolConnection,
 } from 'mysql2'
 import { queryTimeoutOf } from './create-db.js'
-import { DatabaseError } from './database-error.js'
+import { DatabaseError, errorWithCode } from './database-error.js'
 import { isUnavailable } from './dialect.js'
 import type { PreparedReads } from './prepared-reads.js'
 
@@ -83,7 +83,9 @@ function executeWithin<Row>(
   ms: number,
 ): Promise<Row[]> {
   if (counts.queued >= MAX_QUEUED_REQUESTS) {
-    return Promise.reject(new DatabaseError(unavailable('READ_QUEUE_FULL', 'too many reads wait')))
+    return Promise.reject(
+      new DatabaseError(errorWithCode('READ_QUEUE_FULL', 'too many reads wait')),
+    )
   }
   return new Promise((resolve, reject) => {
     let connection: PoolConnection | undefined
@@ -109,7 +111,7 @@ function executeWithin<Row>(
     const timer = setTimeout(() => {
       leaveCounts()
       connection?.destroy()
-      settle(unavailable('ETIMEDOUT', 'timed out'))
+      settle(errorWithCode('ETIMEDOUT', 'timed out'))
     }, ms)
     pool.getConnection((error, acquired) => {
       counts.queued--
@@ -153,8 +155,4 @@ function executeWithin<Row>(
       }
     })
   })
-}
-
-function unavailable(code: string, message: string): Error {
-  return Object.assign(new Error(message), { code })
 }

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3'
 import type { Knex } from 'knex'
 import { type PoolStats, queryTimeoutOf } from './create-db.js'
-import { DatabaseError } from './database-error.js'
+import { DatabaseError, errorWithCode } from './database-error.js'
 import { dialectOf } from './dialect.js'
 import { mysqlReads } from './mysql-reads.js'
 
@@ -44,10 +44,7 @@ export async function closePreparedReads(db: Knex): Promise<void> {
 }
 
 const closedReads: PreparedReads = {
-  rows: () =>
-    Promise.reject(
-      new DatabaseError(Object.assign(new Error('the pool is closed'), { code: 'POOL_CLOSED' })),
-    ),
+  rows: () => Promise.reject(new DatabaseError(errorWithCode('POOL_CLOSED', 'the pool is closed'))),
   close: async () => {},
 }
 

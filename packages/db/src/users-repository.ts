@@ -1,6 +1,6 @@
 import type { Knex } from 'knex'
 import { queryTimeoutOf } from './create-db.js'
-import { DatabaseError, runQuery, withinTimeout } from './database-error.js'
+import { DatabaseError, errorWithCode, runQuery, withinTimeout } from './database-error.js'
 import { dialectOf, sessionIdOf } from './dialect.js'
 import { preparedReads } from './prepared-reads.js'
 
@@ -93,9 +93,7 @@ function knexEndedIt(trx: Knex.Transaction, error: unknown): unknown {
   if (!trx.isCompleted()) return error
   if (error instanceof DatabaseError && error.unavailable) return error
   return new DatabaseError(
-    Object.assign(new Error('the connection was lost before COMMIT'), {
-      code: 'PROTOCOL_CONNECTION_LOST',
-    }),
+    errorWithCode('PROTOCOL_CONNECTION_LOST', 'the connection was lost before COMMIT'),
   )
 }
 
