@@ -1,8 +1,8 @@
 import type { Knex } from 'knex'
+import { type LookupDefinition, lookUp } from './batched-lookups.js'
 import { queryTimeoutOf } from './create-db.js'
 import { DatabaseError, errorWithCode, runQuery, withinTimeout } from './database-error.js'
 import { dialectOf, sessionIdOf } from './dialect.js'
-import { preparedReads } from './prepared-reads.js'
 
 /** A stored user, password hash included: never hand this to a serializer. */
 export interface UserRecord {
@@ -118,11 +118,23 @@ export async function endSession(db: Knex, sessionId: number | undefined): Promi
   return Number((rows as Array<{ sessions: number }>)[0]?.sessions) === 0
 }
 
+type ProfileRow = Pick<UserRow, 'id' | 'username' | 'created_at'>
+
+// Both columns have binary collations (the migrations), so a row belongs to
+// the key equal to its column as JavaScript compares strings.
+const userById: LookupDefinition<ProfileRow> = {
+  sql: (placeholders) => `select id, username, created_at from users where id in (${placeholders})`,
+  keyOf: (row) => row.id,
+}
+
+const userByCanonicalName: LookupDefinition<Pick<UserRow, 'username_canonical'>> = {
+  sql: (placeholders) =>
+    `select username_canonical from users where username_canonical in (${placeholders})`,
+  keyOf: (row) => row.username_canonical,
+}
+
 export async function findUserById(db: Knex, id: string): Promise<UserProfile | undefined> {
-  const [row] = await preparedReads(db).rows<Pick<UserRow, 'id' | 'username' | 'created_at'>>(
-    'select id, username, created_at from users where id = ? limit 1',
-    [id],
-  )
+  const row = await lookUp(db, userById, id)
   return row === undefined
     ? undefined
     : { id: row.id, username: row.username, createdAt: new Date(row.created_at) }
@@ -130,11 +142,7 @@ export async function findUserById(db: Knex, id: string): Promise<UserProfile | 
 
 /** Whether a user has this canonical name; reads the index alone, never the hash. */
 export async function isUsernameTaken(db: Knex, usernameCanonical: string): Promise<boolean> {
-  const rows = await preparedReads(db).rows(
-    'select 1 as taken from users where username_canonical = ? limit 1',
-    [usernameCanonical],
-  )
-  return rows.length > 0
+  return (await lookUp(db, userByCanonicalName, usernameCanonical)) !== undefined
 }
 
 export async function findUserByCanonicalName(

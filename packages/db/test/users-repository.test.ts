@@ -124,3 +124,33 @@ t.test('endSession ends a session that holds an uncommitted insert', async (t) =
     t.equal(await findUserById(db, aUser().id), undefined, 'and its insert is gone with it')
   })
 })
+
+t.test('lookups made together are each answered with their own user', async (t) => {
+  forEachDialect(t, async (t, db) => {
+    const users = Array.from({ length: 40 }, (_, n) =>
+      aUser({
+        id: `01900000-0000-7000-8000-${n.toString().padStart(12, '0')}`,
+        username: `Together${n}`,
+        usernameCanonical: `together${n}`,
+      }),
+    )
+    await insertUsersInBulk(db, users)
+    const missingId = '01900000-0000-7000-8000-00000000ffff'
+    // More than one statement's worth, with repeats and a miss among them.
+    const ids = [...users.map(({ id }) => id), users[3]?.id ?? '', missingId]
+    const found = await Promise.all(ids.map((id) => findUserById(db, id)))
+    t.same(found, [
+      ...users.map(({ id, username, createdAt }) => ({ id, username, createdAt })),
+      { id: users[3]?.id, username: 'Together3', createdAt: users[3]?.createdAt },
+      undefined,
+    ])
+    const names = ['together0', 'Together1', 'together39', 'nobody', 'together0']
+    t.same(await Promise.all(names.map((name) => isUsernameTaken(db, name))), [
+      true,
+      false,
+      true,
+      false,
+      true,
+    ])
+  })
+})

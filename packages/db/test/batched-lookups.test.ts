@@ -1,0 +1,88 @@
+import { setImmediate as nextTurn } from 'node:timers/promises'
+import t from 'tap'
+import {
+  LookupBatcher,
+  type LookupDefinition,
+  MAX_KEYS_PER_STATEMENT,
+  paddedKeys,
+} from '../src/batched-lookups.js'
+
+interface Row {
+  key: string
+}
+
+const byKey: LookupDefinition<Row> = {
+  sql: (placeholders) => `select key from rows where key in (${placeholders})`,
+  keyOf: (row) => row.key,
+}
+
+/** A batcher over rows whose keys are `stored`, recording each statement it is sent. */
+function batcherOver(stored: string[], fail?: (keys: string[]) => boolean) {
+  const statements: Array<{ sql: string; keys: string[] }> = []
+  const batcher = new LookupBatcher(byKey, async (sql, keys) => {
+    statements.push({ sql, keys })
+    if (fail?.(keys)) throw new Error('the read failed')
+    return stored.filter((key) => keys.includes(key)).map((key) => ({ key }))
+  })
+  return { batcher, statements }
+}
+
+t.test(
+  'lookups asked for in one turn go as one statement, each answered with its row',
+  async (t) => {
+    const { batcher, statements } = batcherOver(['a', 'b', 'c'])
+    const answers = await Promise.all(['a', 'missing', 'c', 'a'].map((key) => batcher.load(key)))
+    t.same(answers, [{ key: 'a' }, undefined, { key: 'c' }, { key: 'a' }])
+    t.same(statements, [
+      { sql: 'select key from rows where key in (?, ?, ?, ?)', keys: ['a', 'missing', 'c', 'a'] },
+    ])
+    t.equal(answers[0], answers[3], 'a key asked for twice is read once')
+  },
+)
+
+t.test('a lookup of a later turn goes in a statement of its own', async (t) => {
+  const { batcher, statements } = batcherOver(['a', 'b'])
+  const first = batcher.load('a')
+  await nextTurn()
+  const second = batcher.load('b')
+  t.same(await Promise.all([first, second]), [{ key: 'a' }, { key: 'b' }])
+  t.same(
+    statements.map(({ keys }) => keys),
+    [['a'], ['b']],
+  )
+})
+
+t.test('more keys in one turn than a statement takes go as several statements', async (t) => {
+  const stored = Array.from({ length: 70 }, (_, n) => `k${n}`)
+  const { batcher, statements } = batcherOver(stored)
+  const answers = await Promise.all(stored.map((key) => batcher.load(key)))
+  t.same(
+    answers,
+    stored.map((key) => ({ key })),
+  )
+  t.same(
+    statements.map(({ keys }) => keys.length),
+    [MAX_KEYS_PER_STATEMENT, MAX_KEYS_PER_STATEMENT, 8],
+    'the last six keys padded to eight',
+  )
+})
+
+t.test('a failed statement fails its own lookups and no others', async (t) => {
+  const stored = Array.from({ length: 40 }, (_, n) => `k${n}`)
+  const { batcher } = batcherOver(stored, (keys) => keys.includes('k0'))
+  const outcomes = await Promise.allSettled(stored.map((key) => batcher.load(key)))
+  const failed = outcomes.filter(({ status }) => status === 'rejected').length
+  t.equal(failed, MAX_KEYS_PER_STATEMENT, 'the first statement failed')
+  t.same(
+    outcomes.slice(MAX_KEYS_PER_STATEMENT),
+    stored.slice(MAX_KEYS_PER_STATEMENT).map((key) => ({ status: 'fulfilled', value: { key } })),
+  )
+  t.same(await batcher.load('k0').catch((error: Error) => error.message), 'the read failed')
+  t.same(await batcher.load('k1'), { key: 'k1' }, 'the batcher still reads after a failure')
+})
+
+t.test('keys are padded with the first to a power of two', async (t) => {
+  t.same(paddedKeys(['a']), ['a'])
+  t.same(paddedKeys(['a', 'b', 'c']), ['a', 'b', 'c', 'a'])
+  t.same(paddedKeys(['a', 'b', 'c', 'd', 'e']), ['a', 'b', 'c', 'd', 'e', 'a', 'a', 'a'])
+})
