@@ -6,9 +6,11 @@ export const MAX_KEYS_PER_STATEMENT = 32
 
 /**
  * A lookup of rows by one key column: `sql` selects from a table `where
- * <column> in (?, …)`, and `keyOf` reads the column back from a row. The
- * column's collation must match strings exactly, as JavaScript does: a row
- * is handed to the key equal to its column.
+ * <column> in (?, …)`, and `keyOf` reads the column back from a row. A row
+ * goes to the key equal to its column as JavaScript compares strings, so the
+ * column's collation must be binary, and keys must not end in spaces (MySQL's
+ * binary collations ignore trailing spaces). Define one as a module constant:
+ * each definition has a batcher of its own per database.
  */
 export interface LookupDefinition<Row> {
   sql(placeholders: string): string
@@ -33,16 +35,30 @@ export function lookUp<Row>(
   definition: LookupDefinition<Row>,
   key: string,
 ): Promise<Row | undefined> {
+  const batchers = batchersOf(db)
+  let batcher = batchers.get(definition) as LookupBatcher<Row> | undefined
+  if (batcher === undefined) {
+    batcher = new LookupBatcher(definition, (sql, keys) => preparedReads(db).rows<Row>(sql, keys))
+    batchers.set(definition, batcher as LookupBatcher<unknown>)
+  }
+  return batcher.load(key)
+}
+
+/**
+ * Sends the lookups still waiting for the end of the turn. Closing the
+ * database calls this first: the lookups asked for before the close are
+ * read, as a read started before it is, instead of refused.
+ */
+export function flushLookups(db: Knex): void {
+  for (const batcher of batchersOf(db).values()) batcher.flush()
+}
+
+function batchersOf(db: Knex): Map<LookupDefinition<unknown>, LookupBatcher<unknown>> {
   const params = db.userParams as {
     lookups?: Map<LookupDefinition<unknown>, LookupBatcher<unknown>>
   }
   params.lookups ??= new Map()
-  let batcher = params.lookups.get(definition) as LookupBatcher<Row> | undefined
-  if (batcher === undefined) {
-    batcher = new LookupBatcher(definition, (sql, keys) => preparedReads(db).rows<Row>(sql, keys))
-    params.lookups.set(definition, batcher as LookupBatcher<unknown>)
-  }
-  return batcher.load(key)
+  return params.lookups
 }
 
 /** Collects the keys of one turn and reads them in statements of at most MAX_KEYS_PER_STATEMENT. */
@@ -67,12 +83,13 @@ export class LookupBatcher<Row> {
       else waiters.push({ resolve, reject })
       if (!this.#flushScheduled) {
         this.#flushScheduled = true
-        setImmediate(() => this.#flush())
+        setImmediate(() => this.flush())
       }
     })
   }
 
-  #flush() {
+  /** Sends what waits now; the end of the turn finds nothing left to send. */
+  flush() {
     this.#flushScheduled = false
     const waiting = this.#waiting
     this.#waiting = new Map()
@@ -89,20 +106,32 @@ export class LookupBatcher<Row> {
 
   #send(batch: Map<string, Array<Waiter<Row>>>) {
     const keys = paddedKeys([...batch.keys()])
-    const sql = this.#definition.sql(placeholders(keys.length))
-    this.#read(sql, keys).then(
-      (rows) => {
+    // Started now, not in a later tick: flushLookups counts on the read
+    // having begun before the database closes. A reader or a row that throws
+    // fails the lookups of this batch, never the turn that sends it.
+    let reading: Promise<Row[]>
+    try {
+      reading = this.#read(this.#definition.sql(placeholders(keys.length)), keys)
+    } catch (error) {
+      reading = Promise.reject(error)
+    }
+    reading
+      .then((rows) => {
         const rowByKey = new Map<string, Row>()
         for (const row of rows) rowByKey.set(this.#definition.keyOf(row), row)
-        for (const [key, waiters] of batch) {
-          const row = rowByKey.get(key)
-          for (const waiter of waiters) waiter.resolve(row)
-        }
-      },
-      (error: unknown) => {
-        for (const waiters of batch.values()) for (const waiter of waiters) waiter.reject(error)
-      },
-    )
+        return rowByKey
+      })
+      .then(
+        (rowByKey) => {
+          for (const [key, waiters] of batch) {
+            const row = rowByKey.get(key)
+            for (const waiter of waiters) waiter.resolve(row)
+          }
+        },
+        (error: unknown) => {
+          for (const waiters of batch.values()) for (const waiter of waiters) waiter.reject(error)
+        },
+      )
   }
 }
 

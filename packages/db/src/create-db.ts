@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 import knex, { type Knex } from 'knex'
+import { flushLookups } from './batched-lookups.js'
 import { type DatabaseTarget, parseDatabaseUrl } from './database-url.js'
 import { closePreparedReads, preparedReadsStats } from './prepared-reads.js'
 
@@ -30,6 +31,7 @@ export function createDbFor(target: DatabaseTarget, options: DbOptions = {}): Kn
   const client = db.client as { destroy(callback?: unknown): Promise<void> }
   const destroyClient = client.destroy.bind(client)
   client.destroy = async (callback?: unknown) => {
+    flushLookups(db)
     await closePreparedReads(db)
     return destroyClient(callback)
   }

@@ -14,7 +14,8 @@ import type { PreparedReads } from './prepared-reads.js'
 // mysql2 cannot take back a request for a connection: one whose read timed
 // out stays in its line until a connection frees. While the database stalls,
 // past this many such requests a read is refused at once rather than let the
-// line grow with every request that arrives.
+// line grow with every request that arrives. A read here is one statement,
+// which may carry the lookups of several requests (batched-lookups.ts).
 const MAX_QUEUED_REQUESTS = 10_000
 
 interface ReadCounts {

@@ -120,8 +120,8 @@ export async function endSession(db: Knex, sessionId: number | undefined): Promi
 
 type ProfileRow = Pick<UserRow, 'id' | 'username' | 'created_at'>
 
-// Both columns have binary collations (the migrations), so a row belongs to
-// the key equal to its column as JavaScript compares strings.
+// Both columns have binary collations (the migrations) and never end in a
+// space (a UUID; a name of printable ASCII without spaces), as lookUp needs.
 const userById: LookupDefinition<ProfileRow> = {
   sql: (placeholders) => `select id, username, created_at from users where id in (${placeholders})`,
   keyOf: (row) => row.id,

@@ -6,6 +6,9 @@ import {
   MAX_KEYS_PER_STATEMENT,
   paddedKeys,
 } from '../src/batched-lookups.js'
+import { type PreparedReads, preparedReads } from '../src/prepared-reads.js'
+import { findUserById, insertUsersInBulk } from '../src/users-repository.js'
+import { forEachDialect } from './with-test-db.js'
 
 interface Row {
   key: string
@@ -79,6 +82,73 @@ t.test('a failed statement fails its own lookups and no others', async (t) => {
   )
   t.same(await batcher.load('k0').catch((error: Error) => error.message), 'the read failed')
   t.same(await batcher.load('k1'), { key: 'k1' }, 'the batcher still reads after a failure')
+})
+
+t.test('a reader or a row that throws fails the lookups of its batch', async (t) => {
+  const throwing = new LookupBatcher(byKey, () => {
+    throw new Error('no connection')
+  })
+  const refused = await Promise.allSettled([throwing.load('a'), throwing.load('b')])
+  t.same(
+    refused.map((outcome) => outcome.status),
+    ['rejected', 'rejected'],
+  )
+  const badRow = new LookupBatcher<Row>(
+    {
+      ...byKey,
+      keyOf: () => {
+        throw new Error('no key')
+      },
+    },
+    async () => [{ key: 'a' }],
+  )
+  t.same(await badRow.load('a').catch((error: Error) => error.message), 'no key')
+})
+
+const ids = Array.from({ length: 5 }, (_, n) => `01900000-0000-7000-8000-00000000000${n}`)
+
+t.test('on a real database', async (t) => {
+  forEachDialect(t, async (t, db) => {
+    await insertUsersInBulk(
+      db,
+      ids.map((id, n) => ({
+        id,
+        username: `Turn${n}`,
+        usernameCanonical: `turn${n}`,
+        passwordHash: 'not a hash',
+        createdAt: new Date(),
+      })),
+    )
+
+    t.test('lookups asked for in one turn are one statement', async (t) => {
+      const reads = preparedReads(db)
+      const sent: string[] = []
+      const counting: PreparedReads = {
+        ...reads,
+        rows: (sql, values) => {
+          sent.push(sql)
+          return reads.rows(sql, values)
+        },
+      }
+      const params = db.userParams as { preparedReads?: PreparedReads }
+      params.preparedReads = counting
+      t.teardown(() => {
+        params.preparedReads = reads
+      })
+      const found = await Promise.all(ids.map((id) => findUserById(db, id)))
+      t.same(
+        found.map((user) => user?.username),
+        ['Turn0', 'Turn1', 'Turn2', 'Turn3', 'Turn4'],
+      )
+      t.equal(sent.length, 1)
+    })
+
+    t.test('a lookup asked for just before the database closes is read', async (t) => {
+      const lookup = findUserById(db, ids[0] as string)
+      await db.destroy()
+      t.equal((await lookup)?.username, 'Turn0')
+    })
+  })
 })
 
 t.test('keys are padded with the first to a power of two', async (t) => {
