@@ -27,6 +27,17 @@ function aUser(overrides: Partial<UserRecord> = {}): UserRecord {
   }
 }
 
+/** `count` users with ids in order, named `${name}0`, `${name}1` and so on. */
+function numberedUsers(count: number, name: string): UserRecord[] {
+  return Array.from({ length: count }, (_, n) =>
+    aUser({
+      id: `01900000-0000-7000-8000-${n.toString().padStart(12, '0')}`,
+      username: `${name}${n}`,
+      usernameCanonical: `${name.toLowerCase()}${n}`,
+    }),
+  )
+}
+
 t.test('a stored user is found by id and by canonical name, to the millisecond', async (t) => {
   forEachDialect(t, async (t, db) => {
     await insertUser(db, aUser())
@@ -45,13 +56,7 @@ t.test('a stored user is found by id and by canonical name, to the millisecond',
 
 t.test('users inserted in bulk are found like any other, past one chunk of rows', async (t) => {
   forEachDialect(t, async (t, db) => {
-    const users = Array.from({ length: 4500 }, (_, n) =>
-      aUser({
-        id: `01900000-0000-7000-8000-${n.toString().padStart(12, '0')}`,
-        username: `Bulk${n}`,
-        usernameCanonical: `bulk${n}`,
-      }),
-    )
+    const users = numberedUsers(4500, 'Bulk')
     await insertUsersInBulk(db, users)
     const [{ count }] = (await db('users').count({ count: '*' })) as [{ count: number | string }]
     t.equal(Number(count), 4500)
@@ -127,13 +132,7 @@ t.test('endSession ends a session that holds an uncommitted insert', async (t) =
 
 t.test('lookups made together are each answered with their own user', async (t) => {
   forEachDialect(t, async (t, db) => {
-    const users = Array.from({ length: 40 }, (_, n) =>
-      aUser({
-        id: `01900000-0000-7000-8000-${n.toString().padStart(12, '0')}`,
-        username: `Together${n}`,
-        usernameCanonical: `together${n}`,
-      }),
-    )
+    const users = numberedUsers(40, 'Together')
     await insertUsersInBulk(db, users)
     const missingId = '01900000-0000-7000-8000-00000000ffff'
     // More than one statement's worth, with repeats and a miss among them.
