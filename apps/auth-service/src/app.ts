@@ -21,6 +21,7 @@ import rateLimits from './plugins/rate-limits.js'
 import registrationRollback from './plugins/registration-rollback.js'
 import requestId, { requestIdFor } from './plugins/request-id.js'
 import shutdown from './plugins/shutdown.js'
+import { lazyChildLoggerFactory } from './request-logger.js'
 import healthRoutes from './routes/health/index.js'
 import metricsRoutes from './routes/metrics/index.js'
 import tokenRoutes from './routes/tokens/index.js'
@@ -45,6 +46,7 @@ export function buildApp(config: AppConfig, options: BuildAppOptions = {}) {
   const serverOptions: FastifyServerOptions = {
     logger: loggerOptions(config, options),
     logController: new AccessLogController(),
+    childLoggerFactory: lazyChildLoggerFactory,
     requestIdHeader: false,
     genReqId: requestIdFor,
     trustProxy: trustProxyOption(config.trustProxy),
