@@ -7,9 +7,10 @@ import {
 import type { Level, Logger } from 'pino'
 import { pathWithoutQuery } from './request-path.js'
 
-// Fastify's logger type leaves out pino's isLevelEnabled; the app's logger is pino.
+// Fastify's logger type leaves out isLevelEnabled, which the app's loggers
+// have: pino's, and the request loggers of request-logger.ts.
 function isLevelEnabled(log: FastifyBaseLogger, level: Level): boolean {
-  return (log as Logger).isLevelEnabled(level)
+  return (log as FastifyBaseLogger & Pick<Logger, 'isLevelEnabled'>).isLevelEnabled(level)
 }
 
 /**

@@ -76,7 +76,8 @@ export class LazyRequestLogger implements FastifyBaseLogger {
 
 /**
  * Fastify's child logger factory, lazy where it can be. A route's own log
- * level or serializers (none here today) still get pino's child at once.
+ * level, serializers or any other option (none here today) still get pino's
+ * child at once, so no option is lost.
  */
 export const lazyChildLoggerFactory: NonNullable<FastifyServerOptions['childLoggerFactory']> = (
   logger,
@@ -84,8 +85,12 @@ export const lazyChildLoggerFactory: NonNullable<FastifyServerOptions['childLogg
   options,
 ) => {
   const pino = logger as Logger
-  if (options.level !== undefined || options.serializers !== undefined) {
-    return pino.child(bindings, options)
-  }
+  if (hasAnyOption(options)) return pino.child(bindings, options)
   return new LazyRequestLogger(pino, bindings)
+}
+
+// A loop rather than Object.keys: no array made on every request.
+function hasAnyOption(options: ChildLoggerOptions): boolean {
+  for (const _ in options) return true
+  return false
 }

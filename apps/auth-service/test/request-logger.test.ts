@@ -1,7 +1,9 @@
 import { Writable } from 'node:stream'
-import pino from 'pino'
+import pino, { type ChildLoggerOptions, type Logger } from 'pino'
 import t from 'tap'
 import { LazyRequestLogger, lazyChildLoggerFactory } from '../src/request-logger.js'
+import { registerUser } from './helpers/requests.js'
+import { forEachDialect } from './helpers/test-app.js'
 
 function capturedLogger(level: string) {
   const lines: Array<Record<string, unknown>> = []
@@ -22,20 +24,29 @@ function capturedLogger(level: string) {
   return { parent, lines, childrenMade: () => children }
 }
 
-t.test('writes the lines of a child with the bindings, at the levels enabled', async (t) => {
-  const { parent, lines } = capturedLogger('info')
-  const log = new LazyRequestLogger(parent, { reqId: 'r-1' })
-  log.debug('not written')
-  log.info({ statusCode: 201 }, 'request completed')
-  log.warn('a %s message', 'formatted')
-  log.error(new Error('broken'), 'failed')
+t.test('writes what a pino child with the bindings writes, at the levels enabled', async (t) => {
+  const lazy = capturedLogger('info')
+  const eager = capturedLogger('info')
+  const write = (log: Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>) => {
+    log.debug('not written')
+    log.info({ statusCode: 201 }, 'request completed')
+    log.warn('a %s message', 'formatted')
+    log.error(new Error('broken'), 'failed')
+  }
+  write(new LazyRequestLogger(lazy.parent, { reqId: 'r-1' }))
+  write(eager.parent.child({ reqId: 'r-1' }))
   await new Promise((resolve) => setImmediate(resolve))
-  t.match(lines, [
+  const withoutTime = (lines: Array<Record<string, unknown>>) =>
+    lines.map(({ time: _time, err, ...line }) => ({
+      ...line,
+      err: err && { ...(err as object), stack: undefined },
+    }))
+  t.same(withoutTime(lazy.lines), withoutTime(eager.lines))
+  t.match(lazy.lines, [
     { level: 30, reqId: 'r-1', statusCode: 201, msg: 'request completed' },
     { level: 40, reqId: 'r-1', msg: 'a formatted message' },
     { level: 50, reqId: 'r-1', msg: 'failed', err: { message: 'broken' } },
   ])
-  t.equal(lines.length, 3)
 })
 
 t.test('makes the child only when a line is written', async (t) => {
@@ -69,16 +80,44 @@ t.test('its children carry both bindings', async (t) => {
   t.match(lines, [{ reqId: 'r-4', component: 'knex', msg: 'query' }])
 })
 
-t.test('a route with a level of its own gets pino child at once', async (t) => {
-  const { parent, childrenMade } = capturedLogger('info')
-  const routeLogger = lazyChildLoggerFactory.call(
-    undefined as never,
-    parent,
-    { reqId: 'r-5' },
-    { level: 'debug' },
-    undefined as never,
-  )
-  t.notOk(routeLogger instanceof LazyRequestLogger)
-  t.equal(routeLogger.level, 'debug')
-  t.equal(childrenMade(), 1)
+t.test('the factory is lazy without options and eager with any', async (t) => {
+  const { parent, lines, childrenMade } = capturedLogger('info')
+  const make = (options: ChildLoggerOptions) =>
+    lazyChildLoggerFactory.call(
+      undefined as never,
+      parent,
+      { reqId: 'r-5' },
+      options,
+      undefined as never,
+    )
+  t.ok(make({}) instanceof LazyRequestLogger, 'no options: lazy')
+  const withLevel = make({ level: 'debug' })
+  t.notOk(withLevel instanceof LazyRequestLogger)
+  t.equal(withLevel.level, 'debug')
+  const withPrefix = make({ msgPrefix: '[route] ' })
+  t.notOk(withPrefix instanceof LazyRequestLogger)
+  t.equal(childrenMade(), 2)
+  withPrefix.info('kept')
+  await new Promise((resolve) => setImmediate(resolve))
+  t.match(lines, [{ reqId: 'r-5', msg: '[route] kept' }], 'the option is not lost')
+})
+
+t.test('in the app, a request that writes no line makes no child logger', async (t) => {
+  forEachDialect(t, async (t, { startApp }) => {
+    const { app, logs } = await startApp({ LOG_LEVEL: 'info' })
+    let children = 0
+    const child = app.log.child
+    app.log.child = function (this: typeof app.log, ...args: Parameters<typeof child>) {
+      children++
+      return child.apply(this, args)
+    }
+    const password = 'a fine passphrase'
+    t.equal((await registerUser(app, { username: 'x', password })).statusCode, 400)
+    t.equal((await app.inject({ url: '/livez' })).statusCode, 200)
+    t.equal(children, 0, 'a refusal and a probe: their lines are at debug')
+    const created = await registerUser(app, { username: 'logged', password })
+    t.equal(created.statusCode, 201)
+    t.equal(children, 1, 'a registration: its line is at info')
+    t.match(logs(), `"reqId":"${created.headers['x-request-id']}"`)
+  })
 })
