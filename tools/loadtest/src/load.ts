@@ -16,6 +16,8 @@ export interface LoadResult {
   /** The first body seen of each unexpected status: what went wrong, in the service's words. */
   unexpectedBodies: Record<string, string>
   peakRssMb?: number
+  /** Requests/s of each run, when the figures are the median of several. */
+  runsPerSecond?: number[]
 }
 
 export interface LoadSpec {

@@ -9,6 +9,7 @@ import { testDialects } from '@auth-service/db/testing'
 import bcrypt from 'bcrypt'
 import { renderChart } from './chart.js'
 import { runLoad } from './load.js'
+import { combineRuns, medianRun, repeat } from './median-run.js'
 import { type BenchOptions, parseBenchOptions, UsageError } from './options.js'
 import { measureBareRoute, measureBcryptRate, measurePointSelects } from './references.js'
 import { type BenchReport, renderMarkdown, type TableStorage } from './report.js'
@@ -63,18 +64,21 @@ async function run(options: BenchOptions, argv: string[]): Promise<string> {
     await seedUsers(database.db, { from: 0, to: seeded }, passwordHash)
     say(`seeded ${seeded} users in ${database.description}`)
 
-    const { connections, durationSeconds } = options
+    const { connections, durationSeconds, runs } = options
     say('reference: raw bcrypt')
-    const bcryptPerSecond = await measureBcryptRate(options.cost, options.cores, durationSeconds)
-    say('reference: bare Fastify route')
-    const bareRoute = await measureBareRoute(connections, durationSeconds)
-    say('reference: point selects')
-    const pointSelectsPerSecond = await measurePointSelects(
-      database,
-      seeded,
-      connections,
-      durationSeconds,
+    const bcryptRuns = await repeat(runs, () =>
+      measureBcryptRate(options.cost, options.cores, durationSeconds),
     )
+    say('reference: bare Fastify route')
+    const bareRoute = combineRuns(
+      await repeat(runs, () => measureBareRoute(connections, durationSeconds)),
+    )
+    say('reference: point selects')
+    const pointSelectRuns = await repeat(runs, () =>
+      measurePointSelects(database, seeded, connections, durationSeconds),
+    )
+    const bcryptPerSecond = medianRun(bcryptRuns, (rate) => rate)
+    const pointSelectsPerSecond = medianRun(pointSelectRuns, (rate) => rate)
 
     const serviceEnv = {
       NODE_ENV: 'production',
@@ -90,7 +94,7 @@ async function run(options: BenchOptions, argv: string[]): Promise<string> {
     // A service of its own for each scenario: on one service for them all, a
     // scenario measured what the ones before left behind. After ten seconds of
     // register at cost 12, invalid answered about 15 % fewer requests a second.
-    const measure = async (name: string) => {
+    const measureOnce = async (name: string) => {
       const scenario = scenarios.find((s) => s.name === name)
       if (scenario === undefined) throw new Error(`no scenario ${name}`)
       say(`scenario: ${name}`)
@@ -112,6 +116,7 @@ async function run(options: BenchOptions, argv: string[]): Promise<string> {
         starts.push({ startToReadyMs: service.startToReadyMs, exitCode: await service.stop() })
       }
     }
+    const measure = async (name: string) => combineRuns(await repeat(runs, () => measureOnce(name)))
     const results = []
     for (const name of options.scenarios) results.push(await measure(name))
 
@@ -145,9 +150,12 @@ async function run(options: BenchOptions, argv: string[]): Promise<string> {
         platform: `${process.platform} ${process.arch}`,
       },
       database: database.description,
-      options: { connections, durationSeconds, cost: options.cost, users: options.users },
+      options: { connections, durationSeconds, runs, cost: options.cost, users: options.users },
       references: {
         bcryptPerSecond,
+        ...(runs > 1
+          ? { bcryptRunsPerSecond: bcryptRuns, pointSelectRunsPerSecond: pointSelectRuns }
+          : {}),
         bareRoute,
         pointSelectsPerSecond,
         lookupPerSecond: 1 / (1 / bareRoute.requestsPerSecond + 1 / pointSelectsPerSecond),

@@ -6,6 +6,8 @@ import { SCENARIO_NAMES, type ScenarioName } from './scenarios.js'
 export interface BenchOptions {
   connections: number
   durationSeconds: number
+  /** Runs of each reference and scenario; the report gives each one's median run. */
+  runs: number
   cost: number
   scenarios: ScenarioName[]
   /** Users seeded before the scenarios run. */
@@ -21,6 +23,7 @@ export interface BenchOptions {
 const USAGE = `pnpm bench [options]     (DATABASE_URL=mysql://… to run against MySQL/MariaDB)
   --connections N     concurrent connections (default 10)
   --duration S        seconds per scenario and reference (default 10)
+  --runs N            runs of each reference and scenario, reported as the median run (default 1)
   --cost N            BCRYPT_COST of the service and the bcrypt reference (default 12)
   --scenarios a,b     a subset of: ${SCENARIO_NAMES.join(', ')}
   --users N           users seeded first (default 1000)
@@ -46,6 +49,7 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
     options: {
       connections: { type: 'string', default: '10' },
       duration: { type: 'string', default: '10' },
+      runs: { type: 'string', default: '1' },
       cost: { type: 'string', default: '12' },
       scenarios: { type: 'string', default: SCENARIO_NAMES.join(',') },
       users: { type: 'string', default: '1000' },
@@ -68,6 +72,7 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
   return {
     connections: positiveInteger(values.connections, 'connections'),
     durationSeconds: positiveInteger(values.duration, 'duration'),
+    runs: positiveInteger(values.runs, 'runs'),
     cost,
     scenarios: scenarios as ScenarioName[],
     users: positiveInteger(values.users, 'users'),

@@ -5,9 +5,19 @@ export interface BenchReport {
   command: string
   machine: { cores: number; cpu: string; node: string; platform: string }
   database: string
-  options: { connections: number; durationSeconds: number; cost: number; users: number }
+  options: {
+    connections: number
+    durationSeconds: number
+    /** Runs of each reference and scenario; each figure is the median run's. */
+    runs: number
+    cost: number
+    users: number
+  }
   references: {
     bcryptPerSecond: number
+    /** Each run's rate, when there were several. */
+    bcryptRunsPerSecond?: number[]
+    pointSelectRunsPerSecond?: number[]
     bareRoute: LoadResult
     pointSelectsPerSecond: number
     /** 1 / (1/bare route + 1/point select): a lookup's floor cost, serially. */
@@ -147,6 +157,35 @@ function unexpectedLines(results: LoadResult[]): string[] {
     : ['Unexpected answers, the first of each status:', '', ...lines, '']
 }
 
+// With several runs, every run's figure: the spread is what tells a real
+// difference from the machine's noise.
+function runLines(report: BenchReport): string[] {
+  const { references, options } = report
+  if (options.runs < 2) return []
+  const rates = (values: number[] | undefined, digits = 0) =>
+    (values ?? []).map((value) => round(value, digits)).join(', ')
+  const scenarioRows = (results: LoadResult[], suffix: string) =>
+    results.map((r) => `| ${r.name}${suffix} | ${rates(r.runsPerSecond, 1)} |`)
+  return [
+    '## Runs',
+    '',
+    `Each figure above is the median of ${options.runs} runs (the lower middle one for an even count), ` +
+      'as that run measured it; unexpected answers and errors are counted over every run, and peak RSS is the highest of any run.',
+    '',
+    '| measured | per second, each run |',
+    '|---|---|',
+    `| raw bcrypt | ${rates(references.bcryptRunsPerSecond, 1)} |`,
+    `| bare Fastify route | ${rates(references.bareRoute.runsPerSecond)} |`,
+    `| raw point selects | ${rates(references.pointSelectRunsPerSecond)} |`,
+    ...scenarioRows(report.scenarios, ''),
+    ...scenarioRows(
+      report.growth?.scenarios ?? [],
+      ` at ${round(report.growth?.users ?? 0)} users`,
+    ),
+    '',
+  ]
+}
+
 export function renderMarkdown(report: BenchReport, chartFile: string): string {
   const { references, options, machine } = report
   const checks = checkTargets(report)
@@ -156,7 +195,8 @@ export function renderMarkdown(report: BenchReport, chartFile: string): string {
     `Command: \`${report.command}\``,
     '',
     `${machine.cores} cores (${machine.cpu}), Node.js ${machine.node}, ${machine.platform}; database: ${report.database}; ` +
-      `autocannon on the same machine, ${options.connections} connections, ${options.durationSeconds} s per run after a 1 s warm-up; ` +
+      `autocannon on the same machine, ${options.connections} connections, ${options.durationSeconds} s per run after a 1 s warm-up` +
+      (options.runs > 1 ? `, the median of ${options.runs} runs; ` : '; ') +
       `BCRYPT_COST ${options.cost}; ${round(options.users)} seeded users; rate limits off.`,
     '',
     `![throughput and latency per scenario](${chartFile})`,
@@ -188,6 +228,7 @@ export function renderMarkdown(report: BenchReport, chartFile: string): string {
       `${report.serviceStarts.map((start) => round(start.startToReadyMs)).join(', ')} ms. ` +
       `Exit codes on SIGTERM: ${report.serviceStarts.map((start) => String(start.exitCode)).join(', ')}.`,
     '',
+    ...runLines(report),
     '## Targets',
     '',
     '| target | measured | met |',

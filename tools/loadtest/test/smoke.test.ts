@@ -75,3 +75,32 @@ for (const database of databases) {
     },
   )
 }
+
+t.test('with --runs, each figure is a median run and every run is listed', async (t) => {
+  const results = mkdtempSync(path.join(tmpdir(), 'loadtest-runs-'))
+  t.teardown(() => rmSync(results, { recursive: true, force: true }))
+  const args = ['--duration', '1', '--cost', '4', '--users', '100', '--growth-users', '0']
+  await run(
+    process.execPath,
+    [MAIN, ...args, '--runs', '2', '--scenarios', 'invalid', '--results', results],
+    { env: { PATH: process.env.PATH ?? '' }, maxBuffer: 16 * 1024 * 1024 },
+  )
+  const folder = path.join(results, readdirSync(results)[0] ?? '')
+  const report = JSON.parse(readFileSync(path.join(folder, 'report.json'), 'utf8')) as BenchReport
+  t.equal(report.options.runs, 2)
+  t.equal(report.references.bcryptRunsPerSecond?.length, 2)
+  t.equal(report.references.pointSelectRunsPerSecond?.length, 2)
+  t.equal(report.references.bareRoute.runsPerSecond?.length, 2)
+  const [invalid] = report.scenarios
+  t.equal(invalid?.runsPerSecond?.length, 2)
+  t.equal(invalid?.requestsPerSecond, Math.min(...(invalid?.runsPerSecond ?? [])))
+  t.same(
+    report.serviceStarts.map((start) => start.exitCode),
+    [0, 0],
+    'a service for each run',
+  )
+  const markdown = readFileSync(path.join(folder, 'report.md'), 'utf8')
+  t.match(markdown, /the median of 2 runs/)
+  t.match(markdown, /^## Runs$/m)
+  t.match(markdown, /^\| invalid \| [\d,.]+, [\d,.]+ \|$/m)
+})
