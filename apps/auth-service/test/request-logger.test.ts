@@ -1,9 +1,22 @@
 import { Writable } from 'node:stream'
+import { setImmediate as nextTurn } from 'node:timers/promises'
 import pino, { type ChildLoggerOptions, type Logger } from 'pino'
 import t from 'tap'
 import { LazyRequestLogger, lazyChildLoggerFactory } from '../src/request-logger.js'
 import { registerUser } from './helpers/requests.js'
 import { forEachDialect } from './helpers/test-app.js'
+
+/** Counts the children made of `logger` from now on; returns the count so far. */
+function countChildren(logger: Pick<Logger, 'child'>): () => number {
+  let children = 0
+  // Counted on the instance but called on `this`: pino's children inherit from their parent.
+  const child = logger.child
+  logger.child = function (this: typeof logger, ...args: Parameters<typeof child>) {
+    children++
+    return child.apply(this, args)
+  } as typeof child
+  return () => children
+}
 
 function capturedLogger(level: string) {
   const lines: Array<Record<string, unknown>> = []
@@ -14,14 +27,7 @@ function capturedLogger(level: string) {
     },
   })
   const parent = pino({ level }, stream)
-  let children = 0
-  // Counted on the instance but called on `this`: pino's children inherit from their parent.
-  const child = parent.child
-  parent.child = function (this: typeof parent, ...args: Parameters<typeof child>) {
-    children++
-    return child.apply(this, args)
-  } as typeof child
-  return { parent, lines, childrenMade: () => children }
+  return { parent, lines, childrenMade: countChildren(parent) }
 }
 
 t.test('writes what a pino child with the bindings writes, at the levels enabled', async (t) => {
@@ -35,7 +41,7 @@ t.test('writes what a pino child with the bindings writes, at the levels enabled
   }
   write(new LazyRequestLogger(lazy.parent, { reqId: 'r-1' }))
   write(eager.parent.child({ reqId: 'r-1' }))
-  await new Promise((resolve) => setImmediate(resolve))
+  await nextTurn()
   const withoutTime = (lines: Array<Record<string, unknown>>) =>
     lines.map(({ time: _time, err, ...line }) => ({
       ...line,
@@ -69,14 +75,14 @@ t.test('a level set on it applies to it alone', async (t) => {
   t.equal(log.level, 'debug')
   t.equal(parent.level, 'info')
   log.debug('now written')
-  await new Promise((resolve) => setImmediate(resolve))
+  await nextTurn()
   t.match(lines, [{ level: 20, reqId: 'r-3', msg: 'now written' }])
 })
 
 t.test('its children carry both bindings', async (t) => {
   const { parent, lines } = capturedLogger('info')
   new LazyRequestLogger(parent, { reqId: 'r-4' }).child({ component: 'knex' }).info('query')
-  await new Promise((resolve) => setImmediate(resolve))
+  await nextTurn()
   t.match(lines, [{ reqId: 'r-4', component: 'knex', msg: 'query' }])
 })
 
@@ -98,26 +104,21 @@ t.test('the factory is lazy without options and eager with any', async (t) => {
   t.notOk(withPrefix instanceof LazyRequestLogger)
   t.equal(childrenMade(), 2)
   withPrefix.info('kept')
-  await new Promise((resolve) => setImmediate(resolve))
+  await nextTurn()
   t.match(lines, [{ reqId: 'r-5', msg: '[route] kept' }], 'the option is not lost')
 })
 
 t.test('in the app, a request that writes no line makes no child logger', async (t) => {
   forEachDialect(t, async (t, { startApp }) => {
     const { app, logs } = await startApp({ LOG_LEVEL: 'info' })
-    let children = 0
-    const child = app.log.child
-    app.log.child = function (this: typeof app.log, ...args: Parameters<typeof child>) {
-      children++
-      return child.apply(this, args)
-    }
+    const children = countChildren(app.log as Logger)
     const password = 'a fine passphrase'
     t.equal((await registerUser(app, { username: 'x', password })).statusCode, 400)
     t.equal((await app.inject({ url: '/livez' })).statusCode, 200)
-    t.equal(children, 0, 'a refusal and a probe: their lines are at debug')
+    t.equal(children(), 0, 'a refusal and a probe: their lines are at debug')
     const created = await registerUser(app, { username: 'logged', password })
     t.equal(created.statusCode, 201)
-    t.equal(children, 1, 'a registration: its line is at info')
+    t.equal(children(), 1, 'a registration: its line is at info')
     t.match(logs(), `"reqId":"${created.headers['x-request-id']}"`)
   })
 })
