@@ -4,49 +4,19 @@ import { generateKeyPairSync } from 'node:crypto'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import path from 'node:path'
-import { createDb, type Knex, migrateToLatest } from '@auth-service/db'
-import { testDialects } from '@auth-service/db/testing'
 import bcrypt from 'bcrypt'
+import { type BenchDatabase, seededDatabase, tableStorage } from './bench-database.js'
 import { renderChart } from './chart.js'
-import { runLoad } from './load.js'
-import { combineRuns, medianRun, repeat } from './median-run.js'
+import { type LoadResult, runLoad } from './load.js'
+import { combineRuns, medianRun } from './median-run.js'
 import { type BenchOptions, parseBenchOptions, UsageError } from './options.js'
 import { measureBareRoute, measureBcryptRate, measurePointSelects } from './references.js'
-import { type BenchReport, renderMarkdown, type TableStorage } from './report.js'
-import { buildScenarios } from './scenarios.js'
-import { SEEDED_PASSWORD, seedUsers } from './seeded-users.js'
+import { type BenchReport, renderMarkdown } from './report.js'
+import { buildScenarios, type Scenario } from './scenarios.js'
+import { SEEDED_PASSWORD } from './seeded-users.js'
 import { serviceStartArguments, startServerProcess } from './service-process.js'
 
 const say = (line: string) => process.stderr.write(`bench: ${line}\n`)
-
-async function scratchDatabase(options: BenchOptions) {
-  const dialects = testDialects({ TEST_MYSQL_URL: options.mysqlServerUrl })
-  const chosen = dialects.find((d) => d.dialect === (options.mysqlServerUrl ? 'mysql' : 'sqlite'))
-  if (chosen === undefined) throw new Error('no database')
-  const database = await chosen.create()
-  const db = createDb(database.url)
-  await migrateToLatest(db)
-  const description =
-    chosen.dialect === 'mysql'
-      ? String(((await db.raw('select version() as v')) as [[{ v: string }]])[0][0].v)
-      : 'embedded SQLite'
-  return { ...database, dialect: chosen.dialect, db, description }
-}
-
-/** The users table's size on a MySQL server, with fresh statistics. */
-async function tableStorage(db: Knex): Promise<TableStorage> {
-  await db.raw('analyze table users')
-  const [[row]] = (await db.raw(
-    `select data_length / 1048576 as rowsMb, index_length / 1048576 as indexesMb,
-       @@innodb_buffer_pool_size / 1048576 as bufferPoolMb
-     from information_schema.tables where table_schema = database() and table_name = 'users'`,
-  )) as [[Record<keyof TableStorage, string>]]
-  return {
-    rowsMb: Number(row.rowsMb),
-    indexesMb: Number(row.indexesMb),
-    bufferPoolMb: Number(row.bufferPoolMb),
-  }
-}
 
 function signingKeyIn(dir: string): string {
   const file = path.join(dir, 'signing-key.pem')
@@ -55,50 +25,76 @@ function signingKeyIn(dir: string): string {
   return file
 }
 
+/** A database the service runs on, and the scenarios that pick from its seeded users. */
+interface ServiceTarget {
+  env: Record<string, string>
+  scenarios: Scenario[]
+}
+
+/** Every run of every reference and scenario, in the order measured. */
+interface Measured {
+  bcrypt: number[]
+  bareRoute: LoadResult[]
+  pointSelects: number[]
+  scenarios: Map<string, LoadResult[]>
+  grown: Map<string, LoadResult[]>
+}
+
+function append<T>(runs: Map<string, T[]>, name: string, run: T) {
+  runs.set(name, [...(runs.get(name) ?? []), run])
+}
+
 async function run(options: BenchOptions, argv: string[]): Promise<string> {
   const scratch = mkdtempSync(path.join(tmpdir(), 'auth-service-bench-'))
-  const database = await scratchDatabase(options)
+  const databases: BenchDatabase[] = []
   try {
     const passwordHash = await bcrypt.hash(SEEDED_PASSWORD, options.cost)
-    let seeded = options.users
-    await seedUsers(database.db, { from: 0, to: seeded }, passwordHash)
-    say(`seeded ${seeded} users in ${database.description}`)
-
-    const { connections, durationSeconds, runs } = options
-    say('reference: raw bcrypt')
-    const bcryptRuns = await repeat(runs, () =>
-      measureBcryptRate(options.cost, options.cores, durationSeconds),
-    )
-    say('reference: bare Fastify route')
-    const bareRoute = combineRuns(
-      await repeat(runs, () => measureBareRoute(connections, durationSeconds)),
-    )
-    say('reference: point selects')
-    const pointSelectRuns = await repeat(runs, () =>
-      measurePointSelects(database, seeded, connections, durationSeconds),
-    )
-    const bcryptPerSecond = medianRun(bcryptRuns, (rate) => rate)
-    const pointSelectsPerSecond = medianRun(pointSelectRuns, (rate) => rate)
-
-    const serviceEnv = {
-      NODE_ENV: 'production',
-      DATABASE_URL: database.url,
-      BCRYPT_COST: String(options.cost),
-      TOKEN_SIGNING_KEY_FILE: signingKeyIn(scratch),
-      RATE_LIMIT_ENABLED: 'false',
-      LOG_LEVEL: 'info',
-      SHUTDOWN_DRAIN_DELAY_MS: '0',
+    const seeded = await seededDatabase(options.mysqlServerUrl, options.users, passwordHash)
+    databases.push(seeded)
+    say(`seeded ${options.users} users in ${seeded.description}`)
+    const growthScenarios =
+      options.growthUsers > options.users
+        ? options.scenarios.filter((n) => n === 'get-user' || n === 'register-taken')
+        : []
+    // Seeded up front, beside the small one, so that each round measures the
+    // lookups at both sizes a few minutes apart at most.
+    let grown: BenchDatabase | undefined
+    if (growthScenarios.length > 0) {
+      say(`seeding ${options.growthUsers} users in a database of their own`)
+      grown = await seededDatabase(
+        options.mysqlServerUrl,
+        options.growthUsers,
+        passwordHash,
+        (n) => {
+          if (n % 100_000 === 0) say(`  ${n} users`)
+        },
+      )
+      databases.push(grown)
     }
+
+    const signingKeyFile = signingKeyIn(scratch)
+    const runId = Date.now().toString(36)
+    const targetOf = (database: BenchDatabase, users: number): ServiceTarget => ({
+      env: {
+        NODE_ENV: 'production',
+        DATABASE_URL: database.url,
+        BCRYPT_COST: String(options.cost),
+        TOKEN_SIGNING_KEY_FILE: signingKeyFile,
+        RATE_LIMIT_ENABLED: 'false',
+        LOG_LEVEL: 'info',
+        SHUTDOWN_DRAIN_DELAY_MS: '0',
+      },
+      scenarios: buildScenarios({ seededUsers: () => users, runId }),
+    })
     const starts: BenchReport['serviceStarts'] = []
-    const scenarios = buildScenarios({ seededUsers: () => seeded, runId: Date.now().toString(36) })
     // A service of its own for each scenario: on one service for them all, a
     // scenario measured what the ones before left behind. After ten seconds of
     // register at cost 12, invalid answered about 15 % fewer requests a second.
-    const measureOnce = async (name: string) => {
-      const scenario = scenarios.find((s) => s.name === name)
+    const measureOnce = async (name: string, target: ServiceTarget) => {
+      const scenario = target.scenarios.find((s) => s.name === name)
       if (scenario === undefined) throw new Error(`no scenario ${name}`)
       say(`scenario: ${name}`)
-      const service = await startServerProcess(serviceStartArguments(), serviceEnv, '/readyz')
+      const service = await startServerProcess(serviceStartArguments(), target.env, '/readyz')
       // Stopped however the run ends: a failed run must not leave it behind.
       try {
         const result = await runLoad({
@@ -106,8 +102,10 @@ async function run(options: BenchOptions, argv: string[]): Promise<string> {
           url: service.origin,
           // Two waiting per core keep every hashing slot busy; more only wait
           // in the admission queue, which answers 503 once it holds ~2 s of work.
-          connections: scenario.hashes ? Math.min(connections, 2 * options.cores) : connections,
-          durationSeconds,
+          connections: scenario.hashes
+            ? Math.min(options.connections, 2 * options.cores)
+            : options.connections,
+          durationSeconds: options.durationSeconds,
           expectedStatuses: scenario.expectedStatuses,
           connectionRequests: scenario.connectionRequests,
         })
@@ -116,29 +114,43 @@ async function run(options: BenchOptions, argv: string[]): Promise<string> {
         starts.push({ startToReadyMs: service.startToReadyMs, exitCode: await service.stop() })
       }
     }
-    const measure = async (name: string) => combineRuns(await repeat(runs, () => measureOnce(name)))
-    const results = []
-    for (const name of options.scenarios) results.push(await measure(name))
 
-    let growth: BenchReport['growth']
-    const growthScenarios = options.scenarios.filter(
-      (n) => n === 'get-user' || n === 'register-taken',
-    )
-    if (options.growthUsers > seeded && growthScenarios.length > 0) {
-      say(`growing to ${options.growthUsers} users`)
-      await seedUsers(database.db, { from: seeded, to: options.growthUsers }, passwordHash, (n) => {
-        if (n % 100_000 === 0) say(`  ${n} users`)
-      })
-      seeded = options.growthUsers
-      const grown = []
-      for (const name of growthScenarios) grown.push(await measure(name))
-      growth = {
-        users: seeded,
-        scenarios: grown,
-        ...(database.dialect === 'mysql' ? { storage: await tableStorage(database.db) } : {}),
+    const { connections, durationSeconds, runs } = options
+    const seededTarget = targetOf(seeded, options.users)
+    const grownTarget = grown && targetOf(grown, options.growthUsers)
+    const measured: Measured = {
+      bcrypt: [],
+      bareRoute: [],
+      pointSelects: [],
+      scenarios: new Map(),
+      grown: new Map(),
+    }
+    // In rounds, each measuring everything once: the machine's speed drifts
+    // by a quarter over a bench (the bare route at 45,000-67,000/s within
+    // twenty minutes), and a ratio divides runs made in the same rounds.
+    for (let round = 1; round <= runs; round++) {
+      if (runs > 1) say(`round ${round} of ${runs}`)
+      say('reference: raw bcrypt')
+      measured.bcrypt.push(await measureBcryptRate(options.cost, options.cores, durationSeconds))
+      say('reference: bare Fastify route')
+      measured.bareRoute.push(await measureBareRoute(connections, durationSeconds))
+      say('reference: point selects')
+      measured.pointSelects.push(
+        await measurePointSelects(seeded, options.users, connections, durationSeconds),
+      )
+      for (const name of options.scenarios) {
+        append(measured.scenarios, name, await measureOnce(name, seededTarget))
+      }
+      if (grownTarget === undefined) continue
+      for (const name of growthScenarios) {
+        append(measured.grown, name, await measureOnce(name, grownTarget))
       }
     }
 
+    const combined = (runsOf: Map<string, LoadResult[]>) =>
+      [...runsOf.values()].map((runsOfOne) => combineRuns(runsOfOne))
+    const bareRoute = combineRuns(measured.bareRoute)
+    const pointSelectsPerSecond = medianRun(measured.pointSelects, (rate) => rate)
     const report: BenchReport = {
       startedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
       command:
@@ -149,20 +161,31 @@ async function run(options: BenchOptions, argv: string[]): Promise<string> {
         node: process.versions.node,
         platform: `${process.platform} ${process.arch}`,
       },
-      database: database.description,
+      database: seeded.description,
       options: { connections, durationSeconds, runs, cost: options.cost, users: options.users },
       references: {
-        bcryptPerSecond,
+        bcryptPerSecond: medianRun(measured.bcrypt, (rate) => rate),
         ...(runs > 1
-          ? { bcryptRunsPerSecond: bcryptRuns, pointSelectRunsPerSecond: pointSelectRuns }
+          ? {
+              bcryptRunsPerSecond: measured.bcrypt,
+              pointSelectRunsPerSecond: measured.pointSelects,
+            }
           : {}),
         bareRoute,
         pointSelectsPerSecond,
         lookupPerSecond: 1 / (1 / bareRoute.requestsPerSecond + 1 / pointSelectsPerSecond),
       },
       serviceStarts: starts,
-      scenarios: results,
-      ...(growth ? { growth } : {}),
+      scenarios: combined(measured.scenarios),
+      ...(grown
+        ? {
+            growth: {
+              users: options.growthUsers,
+              scenarios: combined(measured.grown),
+              ...(grown.dialect === 'mysql' ? { storage: await tableStorage(grown.db) } : {}),
+            },
+          }
+        : {}),
     }
     const dir = path.join(options.resultsDir, report.startedAt.replaceAll(':', '-'))
     mkdirSync(dir, { recursive: true })
@@ -174,8 +197,7 @@ async function run(options: BenchOptions, argv: string[]): Promise<string> {
     say(`report written to ${dir}`)
     return dir
   } finally {
-    await database.db.destroy()
-    await database.drop()
+    for (const database of databases) await database.remove()
     rmSync(scratch, { recursive: true, force: true })
   }
 }

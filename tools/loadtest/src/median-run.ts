@@ -29,10 +29,3 @@ export function combineRuns(runs: readonly LoadResult[]): LoadResult {
     runsPerSecond: runs.map((run) => run.requestsPerSecond),
   }
 }
-
-/** `measure` called `count` times, one after the other. */
-export async function repeat<T>(count: number, measure: () => Promise<T>): Promise<T[]> {
-  const runs: T[] = []
-  for (let run = 0; run < count; run++) runs.push(await measure())
-  return runs
-}

@@ -12,7 +12,7 @@ export interface BenchOptions {
   scenarios: ScenarioName[]
   /** Users seeded before the scenarios run. */
   users: number
-  /** Users to grow to for the growth check; 0 skips it. */
+  /** Users of the growth check's own database; 0 skips it. */
   growthUsers: number
   resultsDir: string
   /** A MySQL server to make a scratch database on; the embedded SQLite otherwise. */
@@ -23,11 +23,12 @@ export interface BenchOptions {
 const USAGE = `pnpm bench [options]     (DATABASE_URL=mysql://… to run against MySQL/MariaDB)
   --connections N     concurrent connections (default 10)
   --duration S        seconds per scenario and reference (default 10)
-  --runs N            runs of each reference and scenario, reported as the median run (default 1)
+  --runs N            rounds, each running every reference and scenario once;
+                      each figure is the median run (default 1)
   --cost N            BCRYPT_COST of the service and the bcrypt reference (default 12)
   --scenarios a,b     a subset of: ${SCENARIO_NAMES.join(', ')}
   --users N           users seeded first (default 1000)
-  --growth-users N    users to grow to for the growth check, 0 to skip (default 1000000)
+  --growth-users N    users of a second database for the growth check, 0 to skip (default 1000000)
   --results DIR       where reports go (default results/ at the repository root)`
 
 export class UsageError extends Error {

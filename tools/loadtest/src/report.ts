@@ -170,9 +170,14 @@ function runLines(report: BenchReport): string[] {
     '## Runs',
     '',
     `Each figure above is the median of ${options.runs} runs (the lower middle one for an even count), ` +
-      'as that run measured it; unexpected answers and errors are counted over every run, and peak RSS is the highest of any run.',
+      'as that run measured it; unexpected answers and errors are counted over every run, and peak RSS is the highest of any run. ' +
+      'The runs went in rounds, each measuring every reference and scenario once in the order below' +
+      (report.growth
+        ? `, the lookups at ${round(report.growth.users)} users on a database of their own seeded before the first round`
+        : '') +
+      ': a machine that slows down or speeds up during the bench moves both sides of a ratio alike.',
     '',
-    '| measured | per second, each run |',
+    '| measured | per second, each round |',
     '|---|---|',
     `| raw bcrypt | ${rates(references.bcryptRunsPerSecond, 1)} |`,
     `| bare Fastify route | ${rates(references.bareRoute.runsPerSecond)} |`,

@@ -1,6 +1,6 @@
 import t from 'tap'
 import type { LoadResult } from '../src/load.js'
-import { combineRuns, medianRun, repeat } from '../src/median-run.js'
+import { combineRuns, medianRun } from '../src/median-run.js'
 import { parseBenchOptions, UsageError } from '../src/options.js'
 
 function run(requestsPerSecond: number, extra: Partial<LoadResult> = {}): LoadResult {
@@ -53,20 +53,6 @@ t.test('runs of a scenario keep the median run and every failure', async (t) => 
 t.test('one run is reported as it was', async (t) => {
   const only = run(123)
   t.equal(combineRuns([only]), only)
-})
-
-t.test('repeat runs one measurement after the other', async (t) => {
-  let running = 0
-  let overlapped = false
-  const runs = await repeat(3, async () => {
-    running++
-    overlapped ||= running > 1
-    await new Promise((resolve) => setImmediate(resolve))
-    running--
-    return running
-  })
-  t.same(runs, [0, 0, 0])
-  t.notOk(overlapped)
 })
 
 t.test('--runs takes a positive count', async (t) => {

@@ -76,14 +76,27 @@ for (const database of databases) {
   )
 }
 
-t.test('with --runs, each figure is a median run and every run is listed', async (t) => {
+t.test('with --runs, rounds of every measurement; each figure is a median run', async (t) => {
   const results = mkdtempSync(path.join(tmpdir(), 'loadtest-runs-'))
   t.teardown(() => rmSync(results, { recursive: true, force: true }))
-  const args = ['--duration', '1', '--cost', '4', '--users', '100', '--growth-users', '0']
-  await run(
+  const args = ['--duration', '1', '--cost', '4', '--users', '100', '--growth-users', '200']
+  const { stderr } = await run(
     process.execPath,
-    [MAIN, ...args, '--runs', '2', '--scenarios', 'invalid', '--results', results],
+    [MAIN, ...args, '--runs', '2', '--scenarios', 'invalid,get-user', '--results', results],
     { env: { PATH: process.env.PATH ?? '' }, maxBuffer: 16 * 1024 * 1024 },
+  )
+  const round = [
+    'reference: raw bcrypt',
+    'reference: bare Fastify route',
+    'reference: point selects',
+    'scenario: invalid',
+    'scenario: get-user',
+    'scenario: get-user',
+  ]
+  t.same(
+    stderr.split('\n').filter((line) => /^bench: (round|reference|scenario)/.test(line)),
+    ['round 1 of 2', ...round, 'round 2 of 2', ...round].map((step) => `bench: ${step}`),
+    'each round measures everything once, the grown database last',
   )
   const folder = path.join(results, readdirSync(results)[0] ?? '')
   const report = JSON.parse(readFileSync(path.join(folder, 'report.json'), 'utf8')) as BenchReport
@@ -95,12 +108,19 @@ t.test('with --runs, each figure is a median run and every run is listed', async
   t.equal(invalid?.runsPerSecond?.length, 2)
   t.equal(invalid?.requestsPerSecond, Math.min(...(invalid?.runsPerSecond ?? [])))
   t.same(
+    report.growth?.scenarios.map((s) => [s.name, s.runsPerSecond?.length]),
+    [['get-user', 2]],
+    'the grown lookups in every round',
+  )
+  t.same(
     report.serviceStarts.map((start) => start.exitCode),
-    [0, 0],
+    [0, 0, 0, 0, 0, 0],
     'a service for each run',
   )
   const markdown = readFileSync(path.join(folder, 'report.md'), 'utf8')
   t.match(markdown, /the median of 2 runs/)
   t.match(markdown, /^## Runs$/m)
+  t.match(markdown, /The runs went in rounds/)
   t.match(markdown, /^\| invalid \| [\d,.]+, [\d,.]+ \|$/m)
+  t.match(markdown, /^\| get-user at 200 users \| [\d,.]+, [\d,.]+ \|$/m)
 })
