@@ -126,8 +126,8 @@ async function run(options: BenchOptions, argv: string[]): Promise<string> {
       grown: new Map(),
     }
     // In rounds, each measuring everything once: the machine's speed drifts
-    // by a quarter over a bench (the bare route at 45,000-67,000/s within
-    // twenty minutes), and a ratio divides runs made in the same rounds.
+    // by a quarter over a bench (the bare route at 44,000-67,000/s within
+    // a quarter of an hour), and a ratio divides runs made in the same rounds.
     for (let round = 1; round <= runs; round++) {
       if (runs > 1) say(`round ${round} of ${runs}`)
       say('reference: raw bcrypt')
