@@ -29,8 +29,11 @@ export async function seededDatabase(
   const database = await chosen.create()
   const db = createDb(database.url)
   const remove = async () => {
-    await db.destroy()
-    await database.drop()
+    try {
+      await db.destroy()
+    } finally {
+      await database.drop()
+    }
   }
   try {
     await migrateToLatest(db)
@@ -41,7 +44,8 @@ export async function seededDatabase(
         : 'embedded SQLite'
     return { dialect: chosen.dialect, url: database.url, db, description, remove }
   } catch (error) {
-    await remove()
+    // The failure to report is the seeding's, not the clean-up's.
+    await remove().catch(() => {})
     throw error
   }
 }

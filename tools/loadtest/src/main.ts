@@ -27,6 +27,7 @@ function signingKeyIn(dir: string): string {
 
 /** A database the service runs on, and the scenarios that pick from its seeded users. */
 interface ServiceTarget {
+  users: number
   env: Record<string, string>
   scenarios: Scenario[]
 }
@@ -37,7 +38,7 @@ interface Measured {
   bareRoute: LoadResult[]
   pointSelects: number[]
   scenarios: Map<string, LoadResult[]>
-  grown: Map<string, LoadResult[]>
+  growth: Map<string, LoadResult[]>
 }
 
 function append<T>(runs: Map<string, T[]>, name: string, run: T) {
@@ -49,19 +50,19 @@ async function run(options: BenchOptions, argv: string[]): Promise<string> {
   const databases: BenchDatabase[] = []
   try {
     const passwordHash = await bcrypt.hash(SEEDED_PASSWORD, options.cost)
-    const seeded = await seededDatabase(options.mysqlServerUrl, options.users, passwordHash)
-    databases.push(seeded)
-    say(`seeded ${options.users} users in ${seeded.description}`)
+    const database = await seededDatabase(options.mysqlServerUrl, options.users, passwordHash)
+    databases.push(database)
+    say(`seeded ${options.users} users in ${database.description}`)
     const growthScenarios =
       options.growthUsers > options.users
         ? options.scenarios.filter((n) => n === 'get-user' || n === 'register-taken')
         : []
     // Seeded up front, beside the small one, so that each round measures the
     // lookups at both sizes a few minutes apart at most.
-    let grown: BenchDatabase | undefined
+    let growthDatabase: BenchDatabase | undefined
     if (growthScenarios.length > 0) {
       say(`seeding ${options.growthUsers} users in a database of their own`)
-      grown = await seededDatabase(
+      growthDatabase = await seededDatabase(
         options.mysqlServerUrl,
         options.growthUsers,
         passwordHash,
@@ -69,22 +70,23 @@ async function run(options: BenchOptions, argv: string[]): Promise<string> {
           if (n % 100_000 === 0) say(`  ${n} users`)
         },
       )
-      databases.push(grown)
+      databases.push(growthDatabase)
     }
 
     const signingKeyFile = signingKeyIn(scratch)
     const runId = Date.now().toString(36)
-    const targetOf = (database: BenchDatabase, users: number): ServiceTarget => ({
+    const targetOf = (target: BenchDatabase, users: number): ServiceTarget => ({
+      users,
       env: {
         NODE_ENV: 'production',
-        DATABASE_URL: database.url,
+        DATABASE_URL: target.url,
         BCRYPT_COST: String(options.cost),
         TOKEN_SIGNING_KEY_FILE: signingKeyFile,
         RATE_LIMIT_ENABLED: 'false',
         LOG_LEVEL: 'info',
         SHUTDOWN_DRAIN_DELAY_MS: '0',
       },
-      scenarios: buildScenarios({ seededUsers: () => users, runId }),
+      scenarios: buildScenarios({ seededUsers: users, runId }),
     })
     const starts: BenchReport['serviceStarts'] = []
     // A service of its own for each scenario: on one service for them all, a
@@ -93,7 +95,7 @@ async function run(options: BenchOptions, argv: string[]): Promise<string> {
     const measureOnce = async (name: string, target: ServiceTarget) => {
       const scenario = target.scenarios.find((s) => s.name === name)
       if (scenario === undefined) throw new Error(`no scenario ${name}`)
-      say(`scenario: ${name}`)
+      say(`scenario: ${name}${target.users === options.users ? '' : ` at ${target.users} users`}`)
       const service = await startServerProcess(serviceStartArguments(), target.env, '/readyz')
       // Stopped however the run ends: a failed run must not leave it behind.
       try {
@@ -116,18 +118,19 @@ async function run(options: BenchOptions, argv: string[]): Promise<string> {
     }
 
     const { connections, durationSeconds, runs } = options
-    const seededTarget = targetOf(seeded, options.users)
-    const grownTarget = grown && targetOf(grown, options.growthUsers)
+    const seededTarget = targetOf(database, options.users)
+    const growthTarget = growthDatabase && targetOf(growthDatabase, options.growthUsers)
     const measured: Measured = {
       bcrypt: [],
       bareRoute: [],
       pointSelects: [],
       scenarios: new Map(),
-      grown: new Map(),
+      growth: new Map(),
     }
     // In rounds, each measuring everything once: the machine's speed drifts
     // by a quarter over a bench (the bare route at 44,000-67,000/s within
-    // a quarter of an hour), and a ratio divides runs made in the same rounds.
+    // a quarter of an hour), and each ratio in the
+    // report divides runs of the same round.
     for (let round = 1; round <= runs; round++) {
       if (runs > 1) say(`round ${round} of ${runs}`)
       say('reference: raw bcrypt')
@@ -136,14 +139,14 @@ async function run(options: BenchOptions, argv: string[]): Promise<string> {
       measured.bareRoute.push(await measureBareRoute(connections, durationSeconds))
       say('reference: point selects')
       measured.pointSelects.push(
-        await measurePointSelects(seeded, options.users, connections, durationSeconds),
+        await measurePointSelects(database, options.users, connections, durationSeconds),
       )
       for (const name of options.scenarios) {
         append(measured.scenarios, name, await measureOnce(name, seededTarget))
       }
-      if (grownTarget === undefined) continue
+      if (growthTarget === undefined) continue
       for (const name of growthScenarios) {
-        append(measured.grown, name, await measureOnce(name, grownTarget))
+        append(measured.growth, name, await measureOnce(name, growthTarget))
       }
     }
 
@@ -161,7 +164,7 @@ async function run(options: BenchOptions, argv: string[]): Promise<string> {
         node: process.versions.node,
         platform: `${process.platform} ${process.arch}`,
       },
-      database: seeded.description,
+      database: database.description,
       options: { connections, durationSeconds, runs, cost: options.cost, users: options.users },
       references: {
         bcryptPerSecond: medianRun(measured.bcrypt, (rate) => rate),
@@ -177,12 +180,14 @@ async function run(options: BenchOptions, argv: string[]): Promise<string> {
       },
       serviceStarts: starts,
       scenarios: combined(measured.scenarios),
-      ...(grown
+      ...(growthDatabase
         ? {
             growth: {
               users: options.growthUsers,
-              scenarios: combined(measured.grown),
-              ...(grown.dialect === 'mysql' ? { storage: await tableStorage(grown.db) } : {}),
+              scenarios: combined(measured.growth),
+              ...(growthDatabase.dialect === 'mysql'
+                ? { storage: await tableStorage(growthDatabase.db) }
+                : {}),
             },
           }
         : {}),
@@ -197,8 +202,12 @@ async function run(options: BenchOptions, argv: string[]): Promise<string> {
     say(`report written to ${dir}`)
     return dir
   } finally {
-    for (const database of databases) await database.remove()
+    // Every database dropped and the folder removed, whichever of them fails.
+    const removed = await Promise.allSettled(databases.map((each) => each.remove()))
     rmSync(scratch, { recursive: true, force: true })
+    for (const outcome of removed) {
+      if (outcome.status === 'rejected') say(`cleanup failed: ${String(outcome.reason)}`)
+    }
   }
 }
 

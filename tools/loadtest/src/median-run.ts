@@ -29,3 +29,17 @@ export function combineRuns(runs: readonly LoadResult[]): LoadResult {
     runsPerSecond: runs.map((run) => run.requestsPerSecond),
   }
 }
+
+/**
+ * The median of the rounds' ratios, each dividing a run by the reference's
+ * run of the same round: the machine's drift from one round to the next
+ * cancels, as it would not in a ratio of two medians from different rounds.
+ */
+export function medianRatio(runs: readonly number[], referenceRuns: readonly number[]): number {
+  if (runs.length !== referenceRuns.length)
+    throw new Error('runs and reference runs differ in count')
+  return medianRun(
+    runs.map((run, round) => run / (referenceRuns[round] ?? Number.NaN)),
+    (ratio) => ratio,
+  )
+}

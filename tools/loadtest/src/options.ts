@@ -6,7 +6,7 @@ import { SCENARIO_NAMES, type ScenarioName } from './scenarios.js'
 export interface BenchOptions {
   connections: number
   durationSeconds: number
-  /** Runs of each reference and scenario; the report gives each one's median run. */
+  /** Rounds, each running every reference and scenario once; the report gives each one's median run. */
   runs: number
   cost: number
   scenarios: ScenarioName[]
@@ -75,7 +75,8 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
     durationSeconds: positiveInteger(values.duration, 'duration'),
     runs: positiveInteger(values.runs, 'runs'),
     cost,
-    scenarios: scenarios as ScenarioName[],
+    // Each once: a name given twice would pool its runs into one row.
+    scenarios: [...new Set(scenarios)] as ScenarioName[],
     users: positiveInteger(values.users, 'users'),
     growthUsers: positiveInteger(values['growth-users'], 'growth-users', 0),
     resultsDir: path.resolve(values.results),

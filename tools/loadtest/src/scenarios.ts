@@ -32,7 +32,7 @@ interface RequestShape {
 
 /** The users there are to pick from, and a source of fresh names. */
 export interface ScenarioContext {
-  seededUsers: () => number
+  seededUsers: number
   runId: string
 }
 
@@ -51,7 +51,7 @@ function shapes(context: ScenarioContext) {
       method: 'POST',
       path: '/users',
       body: JSON.stringify({
-        username: randomSeededUser(context.seededUsers()).username,
+        username: randomSeededUser(context.seededUsers).username,
         password: NEW_PASSWORD,
       }),
     }),
@@ -63,13 +63,13 @@ function shapes(context: ScenarioContext) {
     }),
     getUser: (): RequestShape => ({
       method: 'GET',
-      path: `/users/${randomSeededUser(context.seededUsers()).id}`,
+      path: `/users/${randomSeededUser(context.seededUsers).id}`,
     }),
     login: (): RequestShape => ({
       method: 'POST',
       path: '/tokens',
       body: JSON.stringify({
-        username: randomSeededUser(context.seededUsers()).username,
+        username: randomSeededUser(context.seededUsers).username,
         password: SEEDED_PASSWORD,
       }),
     }),
@@ -77,7 +77,7 @@ function shapes(context: ScenarioContext) {
       method: 'POST',
       path: '/tokens',
       body: JSON.stringify({
-        username: randomSeededUser(context.seededUsers()).username,
+        username: randomSeededUser(context.seededUsers).username,
         password: 'not the passphrase',
       }),
     }),

@@ -1,6 +1,6 @@
 import t from 'tap'
 import type { LoadResult } from '../src/load.js'
-import { combineRuns, medianRun } from '../src/median-run.js'
+import { combineRuns, medianRatio, medianRun } from '../src/median-run.js'
 import { parseBenchOptions, UsageError } from '../src/options.js'
 
 function run(requestsPerSecond: number, extra: Partial<LoadResult> = {}): LoadResult {
@@ -53,6 +53,17 @@ t.test('runs of a scenario keep the median run and every failure', async (t) => 
 t.test('one run is reported as it was', async (t) => {
   const only = run(123)
   t.equal(combineRuns([only]), only)
+})
+
+t.test("a ratio is the median of the rounds' ratios, not a ratio of medians", async (t) => {
+  // The reference ran fast in the third round: its median run and the
+  // scenario's median run come from different rounds.
+  const scenario = [30, 60, 40]
+  const reference = [60, 60, 100]
+  t.equal(medianRatio(scenario, reference), 0.5, 'rounds: 0.5, 1.0, 0.4')
+  t.not(medianRatio(scenario, reference), 40 / 60)
+  t.equal(medianRatio([7], [10]), 0.7, 'one round: the plain ratio')
+  t.throws(() => medianRatio([1, 2], [1]), /differ in count/)
 })
 
 t.test('--runs takes a positive count', async (t) => {

@@ -91,7 +91,7 @@ t.test('with --runs, rounds of every measurement; each figure is a median run', 
     'reference: point selects',
     'scenario: invalid',
     'scenario: get-user',
-    'scenario: get-user',
+    'scenario: get-user at 200 users',
   ]
   t.same(
     stderr.split('\n').filter((line) => /^bench: (round|reference|scenario)/.test(line)),
@@ -112,6 +112,7 @@ t.test('with --runs, rounds of every measurement; each figure is a median run', 
     [['get-user', 2]],
     'the grown lookups in every round',
   )
+  t.equal(report.growth?.scenarios[0]?.unexpected, 0, 'on the grown database: every user found')
   t.same(
     report.serviceStarts.map((start) => start.exitCode),
     [0, 0, 0, 0, 0, 0],
@@ -121,6 +122,7 @@ t.test('with --runs, rounds of every measurement; each figure is a median run', 
   t.match(markdown, /the median of 2 runs/)
   t.match(markdown, /^## Runs$/m)
   t.match(markdown, /The runs went in rounds/)
+  t.match(markdown, /^\| invalid ≥ 0\.6 × bare route \| [\d.]+× \(rounds: [\d.]+, [\d.]+\) \|/m)
   t.match(markdown, /^\| invalid \| [\d,.]+, [\d,.]+ \|$/m)
   t.match(markdown, /^\| get-user at 200 users \| [\d,.]+, [\d,.]+ \|$/m)
 })
