@@ -2,6 +2,7 @@ import t from 'tap'
 import type { LoadResult } from '../src/load.js'
 import { combineRuns, medianRatio, medianRun } from '../src/median-run.js'
 import { parseBenchOptions, UsageError } from '../src/options.js'
+import { ratioCheck } from '../src/report.js'
 
 function run(requestsPerSecond: number, extra: Partial<LoadResult> = {}): LoadResult {
   return {
@@ -64,6 +65,14 @@ t.test("a ratio is the median of the rounds' ratios, not a ratio of medians", as
   t.not(medianRatio(scenario, reference), 40 / 60)
   t.equal(medianRatio([7], [10]), 0.7, 'one round: the plain ratio')
   t.throws(() => medianRatio([1, 2], [1]), /differ in count/)
+})
+
+t.test('a ratio just under its floor is not shown as the floor', async (t) => {
+  const missed = ratioCheck('register', [9.46], [10], 0.95)
+  t.equal(missed.met, false)
+  t.match(missed.measured, /^0\.946× /)
+  t.match(ratioCheck('register', [9.5], [10], 0.95).measured, /^0\.95× /)
+  t.match(ratioCheck('invalid', [5.7], [10], 0.6).measured, /^0\.57× \(5\.7\/s vs 10\.0\/s\)$/)
 })
 
 t.test('--runs takes a positive count', async (t) => {
