@@ -128,9 +128,9 @@ async function run(options: BenchOptions, argv: string[]): Promise<string> {
       growth: new Map(),
     }
     // In rounds, each measuring everything once: the machine's speed drifts
-    // by a quarter over a bench (the bare route at 44,000-67,000/s within
-    // a quarter of an hour), and each ratio in the
-    // report divides runs of the same round.
+    // by a quarter over a bench (the bare route at 44,000-67,000/s within a
+    // quarter of an hour), and each ratio in the report divides runs of the
+    // same round.
     for (let round = 1; round <= runs; round++) {
       if (runs > 1) say(`round ${round} of ${runs}`)
       say('reference: raw bcrypt')
