@@ -11,7 +11,7 @@ import { type LoadResult, runLoad } from './load.js'
 import { combineRuns, medianRun } from './median-run.js'
 import { type BenchOptions, parseBenchOptions, UsageError } from './options.js'
 import { measureBareRoute, measureBcryptRate, measurePointSelects } from './references.js'
-import { type BenchReport, renderMarkdown } from './report.js'
+import { type BenchReport, lookupReference, renderMarkdown } from './report.js'
 import { buildScenarios, type Scenario } from './scenarios.js'
 import { SEEDED_PASSWORD } from './seeded-users.js'
 import { serviceStartArguments, startServerProcess } from './service-process.js'
@@ -176,7 +176,7 @@ async function run(options: BenchOptions, argv: string[]): Promise<string> {
           : {}),
         bareRoute,
         pointSelectsPerSecond,
-        lookupPerSecond: 1 / (1 / bareRoute.requestsPerSecond + 1 / pointSelectsPerSecond),
+        lookupPerSecond: lookupReference(bareRoute.requestsPerSecond, pointSelectsPerSecond),
       },
       serviceStarts: starts,
       scenarios: combined(measured.scenarios),

@@ -30,16 +30,17 @@ export function combineRuns(runs: readonly LoadResult[]): LoadResult {
   }
 }
 
-/**
- * The median of the rounds' ratios, each dividing a run by the reference's
- * run of the same round: the machine's drift from one round to the next
- * cancels, as it would not in a ratio of two medians from different rounds.
- */
-export function medianRatio(runs: readonly number[], referenceRuns: readonly number[]): number {
+/** Each round's ratio: its run divided by the reference's run of the same round. */
+export function roundRatios(runs: readonly number[], referenceRuns: readonly number[]): number[] {
   if (runs.length !== referenceRuns.length)
     throw new Error('runs and reference runs differ in count')
-  return medianRun(
-    runs.map((run, round) => run / (referenceRuns[round] ?? Number.NaN)),
-    (ratio) => ratio,
-  )
+  return runs.map((run, round) => run / (referenceRuns[round] ?? Number.NaN))
+}
+
+/**
+ * The median of the rounds' ratios: the machine's drift from one round to the
+ * next cancels, as it would not in a ratio of two medians from different rounds.
+ */
+export function medianRatio(runs: readonly number[], referenceRuns: readonly number[]): number {
+  return medianRun(roundRatios(runs, referenceRuns), (ratio) => ratio)
 }

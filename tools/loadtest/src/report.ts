@@ -1,5 +1,5 @@
 import type { LoadResult } from './load.js'
-import { medianRatio } from './median-run.js'
+import { medianRun, roundRatios } from './median-run.js'
 
 export interface BenchReport {
   startedAt: string
@@ -60,6 +60,11 @@ const round = (value: number, digits = 0) =>
     : '—'
 const ratio = (value: number) => `${round(value, 2)}×`
 
+/** A lookup's floor rate: the bare route and a point select, one after the other. */
+export function lookupReference(bareRoutePerSecond: number, pointSelectsPerSecond: number): number {
+  return 1 / (1 / bareRoutePerSecond + 1 / pointSelectsPerSecond)
+}
+
 function find(results: LoadResult[], name: string) {
   return results.find((result) => result.name === name)
 }
@@ -74,10 +79,11 @@ function rounds(result: LoadResult): number[] {
 
 /** What a ratio target reports: with several rounds, each round's ratio too. */
 export function ratioCheck(target: string, runs: number[], referenceRuns: number[], floor: number) {
-  const measured = medianRatio(runs, referenceRuns)
+  const ratios = roundRatios(runs, referenceRuns)
+  const measured = medianRun(ratios, (each) => each)
   const detail =
     runs.length > 1
-      ? `rounds: ${runs.map((run, i) => round(run / (referenceRuns[i] ?? Number.NaN), 2)).join(', ')}`
+      ? `rounds: ${ratios.map((each) => round(each, 2)).join(', ')}`
       : `${round(runs[0] ?? Number.NaN, 1)}/s vs ${round(referenceRuns[0] ?? Number.NaN, 1)}/s`
   // Three decimals where two would round a miss up to its floor (0.946 to 0.95).
   const shown =
@@ -96,8 +102,8 @@ export function checkTargets(report: BenchReport): TargetCheck[] {
   const referenceRuns = {
     'raw bcrypt': references.bcryptRunsPerSecond ?? [references.bcryptPerSecond],
     'bare route': bareRoute,
-    'bare route + point select': bareRoute.map(
-      (bare, i) => 1 / (1 / bare + 1 / (pointSelects[i] ?? Number.NaN)),
+    'bare route + point select': bareRoute.map((bare, i) =>
+      lookupReference(bare, pointSelects[i] ?? Number.NaN),
     ),
   }
   const against = (name: string, referenceName: keyof typeof referenceRuns, floor: number) => {
