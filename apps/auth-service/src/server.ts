@@ -1,3 +1,5 @@
+// First: it must run before anything else makes tick objects (see the module).
+import './tick-object-maps.js'
 import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.js'
 import { ConfigError, loadConfig } from './config.js'
