@@ -15,7 +15,9 @@ import { executionAsyncResource } from 'node:async_hooks'
  * (docs/performance.md). A tick object that is never freed holds the maps.
  *
  * The entry point imports this module before anything else, so that the
- * object is made before V8 first records those maps.
+ * object is made before V8 first records those maps. The state is the
+ * module's on purpose: it belongs to the process, not to an app, and must
+ * exist before any app is built.
  */
 const keptTickObjects: object[] = []
 
