@@ -7,7 +7,7 @@ import { executionAsyncResource } from 'node:async_hooks'
  * Node builds each tick object as an object literal with computed keys. At
  * each of those keys V8 remembers the one map it saw there first, and once it
  * sees another it gives the key up for good: optimized code then calls into
- * V8's runtime for every key of every tick object, and a request makes
+ * V8's runtime at that key for every tick object, and a request makes
  * several. The maps are held weakly: a full garbage collection while no tick
  * is queued frees them, and the next tick object is given new ones. During
  * start-up that happened in every service process profiled, and under the
