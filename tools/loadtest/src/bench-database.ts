@@ -37,7 +37,7 @@ export async function seededDatabase(
   }
   try {
     await migrateToLatest(db)
-    await seedUsers(db, { from: 0, to: users }, passwordHash, onProgress)
+    await seedUsers(db, users, passwordHash, onProgress)
     const description =
       chosen.dialect === 'mysql'
         ? String(((await db.raw('select version() as v')) as [[{ v: string }]])[0][0].v)

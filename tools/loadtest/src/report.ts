@@ -1,5 +1,5 @@
 import type { LoadResult } from './load.js'
-import { medianRun, roundRatios } from './median-run.js'
+import { medianRatio, roundRatios } from './median-run.js'
 
 export interface BenchReport {
   startedAt: string
@@ -79,11 +79,12 @@ function rounds(result: LoadResult): number[] {
 
 /** What a ratio target reports: with several rounds, each round's ratio too. */
 export function ratioCheck(target: string, runs: number[], referenceRuns: number[], floor: number) {
-  const ratios = roundRatios(runs, referenceRuns)
-  const measured = medianRun(ratios, (each) => each)
+  const measured = medianRatio(runs, referenceRuns)
   const detail =
     runs.length > 1
-      ? `rounds: ${ratios.map((each) => round(each, 2)).join(', ')}`
+      ? `rounds: ${roundRatios(runs, referenceRuns)
+          .map((each) => round(each, 2))
+          .join(', ')}`
       : `${round(runs[0] ?? Number.NaN, 1)}/s vs ${round(referenceRuns[0] ?? Number.NaN, 1)}/s`
   // Three decimals where two would round a miss up to its floor (0.946 to 0.95).
   const shown =

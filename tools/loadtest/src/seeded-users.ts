@@ -28,16 +28,16 @@ export function randomSeededUser(count: number): SeededUser {
   return seededUser(Math.floor(Math.random() * count))
 }
 
-/** Seeds users `from` to `to` - 1, all with one precomputed hash. */
+/** Seeds users 0 to `count` - 1, all with one precomputed hash. */
 export async function seedUsers(
   db: Knex,
-  range: { from: number; to: number },
+  count: number,
   passwordHash: string,
   onProgress: (seeded: number) => void = () => {},
 ): Promise<void> {
   const createdAt = new Date()
-  for (let start = range.from; start < range.to; start += SEED_CHUNK) {
-    const end = Math.min(start + SEED_CHUNK, range.to)
+  for (let start = 0; start < count; start += SEED_CHUNK) {
+    const end = Math.min(start + SEED_CHUNK, count)
     const users = Array.from({ length: end - start }, (_, offset) => {
       const { id, username } = seededUser(start + offset)
       return { id, username, usernameCanonical: username, passwordHash, createdAt }
