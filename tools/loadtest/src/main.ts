@@ -75,11 +75,11 @@ async function run(options: BenchOptions, argv: string[]): Promise<string> {
 
     const signingKeyFile = signingKeyIn(scratch)
     const runId = Date.now().toString(36)
-    const targetOf = (target: BenchDatabase, users: number): ServiceTarget => ({
+    const targetOf = (seeded: BenchDatabase, users: number): ServiceTarget => ({
       users,
       env: {
         NODE_ENV: 'production',
-        DATABASE_URL: target.url,
+        DATABASE_URL: seeded.url,
         BCRYPT_COST: String(options.cost),
         TOKEN_SIGNING_KEY_FILE: signingKeyFile,
         RATE_LIMIT_ENABLED: 'false',
