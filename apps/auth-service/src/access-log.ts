@@ -8,7 +8,7 @@ import type { Level, Logger } from 'pino'
 import { pathWithoutQuery } from './request-path.js'
 
 // Fastify's logger type leaves out isLevelEnabled, which the app's loggers
-// have: pino's, and the request loggers of request-logger.ts.
+// have: pino's, and the lazy loggers of lazy-logger.ts.
 function isLevelEnabled(log: FastifyBaseLogger, level: Level): boolean {
   return (log as FastifyBaseLogger & Pick<Logger, 'isLevelEnabled'>).isLevelEnabled(level)
 }

@@ -1,10 +1,11 @@
 import { createRequire } from 'node:module'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyServerOptions } from 'fastify'
-import type { DestinationStream } from 'pino'
+import pino, { type DestinationStream, type LoggerOptions } from 'pino'
 import { AccessLogController } from './access-log.js'
 import type { AppConfig } from './config.js'
 import { clientErrorHandler, frameworkErrorHandler } from './errors/framework-errors.js'
+import { LazyLogger } from './lazy-logger.js'
 import accessTokens from './plugins/access-tokens.js'
 import clientCertificates from './plugins/client-certificates.js'
 import database from './plugins/database.js'
@@ -21,7 +22,6 @@ import rateLimits from './plugins/rate-limits.js'
 import registrationRollback from './plugins/registration-rollback.js'
 import requestId, { requestIdFor } from './plugins/request-id.js'
 import shutdown from './plugins/shutdown.js'
-import { lazyChildLoggerFactory } from './request-logger.js'
 import healthRoutes from './routes/health/index.js'
 import metricsRoutes from './routes/metrics/index.js'
 import tokenRoutes from './routes/tokens/index.js'
@@ -44,9 +44,10 @@ export interface BuildAppOptions {
 /** Builds the service from a validated config; the caller decides whether to listen. */
 export function buildApp(config: AppConfig, options: BuildAppOptions = {}) {
   const serverOptions: FastifyServerOptions = {
-    logger: loggerOptions(config, options),
+    // Fastify's own child logger factory, which makes request loggers with
+    // this logger's `child`: lazy (lazy-logger.ts).
+    loggerInstance: rootLogger(config, options),
     logController: new AccessLogController(),
-    childLoggerFactory: lazyChildLoggerFactory,
     requestIdHeader: false,
     genReqId: requestIdFor,
     trustProxy: trustProxyOption(config.trustProxy),
@@ -101,11 +102,8 @@ export function buildApp(config: AppConfig, options: BuildAppOptions = {}) {
 
 export type App = ReturnType<typeof buildApp>
 
-function loggerOptions(
-  config: AppConfig,
-  options: BuildAppOptions,
-): FastifyServerOptions['logger'] {
-  return {
+function rootLogger(config: AppConfig, options: BuildAppOptions): LazyLogger {
+  const pinoOptions: LoggerOptions = {
     level: config.logLevel,
     // A second line of defence: no code path logs these, and if one ever
     // does, the value is censored. Named paths, no wildcards: a wildcard
@@ -123,9 +121,12 @@ function loggerOptions(
       ],
       censor: '[redacted]',
     },
-    ...(options.logStream ? { stream: options.logStream } : {}),
-    ...(options.prettyLogs && !options.logStream ? { transport: { target: 'pino-pretty' } } : {}),
   }
+  if (options.logStream) return new LazyLogger(pino(pinoOptions, options.logStream))
+  if (options.prettyLogs) {
+    return new LazyLogger(pino({ ...pinoOptions, transport: { target: 'pino-pretty' } }))
+  }
+  return new LazyLogger(pino(pinoOptions))
 }
 
 // A number counts trusted hops; Fastify's types want that as a function.

@@ -1,8 +1,8 @@
 import { Writable } from 'node:stream'
 import { setImmediate as nextTurn } from 'node:timers/promises'
-import pino, { type ChildLoggerOptions, type Logger } from 'pino'
-import t from 'tap'
-import { LazyRequestLogger, lazyChildLoggerFactory } from '../src/request-logger.js'
+import pino, { type Logger } from 'pino'
+import t, { type Test } from 'tap'
+import { LazyLogger } from '../src/lazy-logger.js'
 import { registerUser } from './helpers/requests.js'
 import { forEachDialect } from './helpers/test-app.js'
 
@@ -16,6 +16,21 @@ function countChildren(logger: Pick<Logger, 'child'>): () => number {
     return child.apply(this, args)
   } as typeof child
   return () => children
+}
+
+/**
+ * The prototype every pino logger takes `child` from, for counting the
+ * children the app makes however deep its pino logger is; restored after the test.
+ */
+function pinoPrototype(t: Test): Pick<Logger, 'child'> {
+  let owner: object = pino({ enabled: false })
+  while (!Object.hasOwn(owner, 'child')) owner = Object.getPrototypeOf(owner) as object
+  const prototype = owner as Pick<Logger, 'child'>
+  const child = prototype.child
+  t.teardown(() => {
+    prototype.child = child
+  })
+  return prototype
 }
 
 function capturedLogger(level: string) {
@@ -39,7 +54,7 @@ t.test('writes what a pino child with the bindings writes, at the levels enabled
     log.warn('a %s message', 'formatted')
     log.error(new Error('broken'), 'failed')
   }
-  write(new LazyRequestLogger(lazy.parent, { reqId: 'r-1' }))
+  write(new LazyLogger(lazy.parent, { reqId: 'r-1' }))
   write(eager.parent.child({ reqId: 'r-1' }))
   await nextTurn()
   const withoutTime = (lines: Array<Record<string, unknown>>) =>
@@ -57,7 +72,7 @@ t.test('writes what a pino child with the bindings writes, at the levels enabled
 
 t.test('makes the child only when a line is written', async (t) => {
   const { parent, childrenMade } = capturedLogger('info')
-  const log = new LazyRequestLogger(parent, { reqId: 'r-2' })
+  const log = new LazyLogger(parent, { reqId: 'r-2' })
   t.equal(log.level, 'info')
   t.equal(log.isLevelEnabled('debug'), false)
   log.debug({ path: '/users' }, 'request completed')
@@ -70,7 +85,7 @@ t.test('makes the child only when a line is written', async (t) => {
 
 t.test('a level set on it applies to it alone', async (t) => {
   const { parent, lines } = capturedLogger('info')
-  const log = new LazyRequestLogger(parent, { reqId: 'r-3' })
+  const log = new LazyLogger(parent, { reqId: 'r-3' })
   log.level = 'debug'
   t.equal(log.level, 'debug')
   t.equal(parent.level, 'info')
@@ -81,37 +96,48 @@ t.test('a level set on it applies to it alone', async (t) => {
 
 t.test('its children carry both bindings', async (t) => {
   const { parent, lines } = capturedLogger('info')
-  new LazyRequestLogger(parent, { reqId: 'r-4' }).child({ component: 'knex' }).info('query')
+  new LazyLogger(parent, { reqId: 'r-4' }).child({ component: 'knex' }).info('query')
   await nextTurn()
   t.match(lines, [{ reqId: 'r-4', component: 'knex', msg: 'query' }])
 })
 
-t.test('the factory is lazy without options and eager with any', async (t) => {
+t.test('its children are lazy without options and made at once with any', async (t) => {
   const { parent, lines, childrenMade } = capturedLogger('info')
-  const make = (options: ChildLoggerOptions) =>
-    lazyChildLoggerFactory.call(
-      undefined as never,
-      parent,
-      { reqId: 'r-5' },
-      options,
-      undefined as never,
-    )
-  t.ok(make({}) instanceof LazyRequestLogger, 'no options: lazy')
-  const withLevel = make({ level: 'debug' })
-  t.notOk(withLevel instanceof LazyRequestLogger)
+  const root = new LazyLogger(parent)
+  const lazy = root.child({ reqId: 'r-5' }, {})
+  t.equal(childrenMade(), 0, 'no options: lazy')
+  const withLevel = root.child({ reqId: 'r-5' }, { level: 'debug' })
   t.equal(withLevel.level, 'debug')
-  const withPrefix = make({ msgPrefix: '[route] ' })
-  t.notOk(withPrefix instanceof LazyRequestLogger)
+  const withPrefix = root.child({ reqId: 'r-5' }, { msgPrefix: '[route] ' })
   t.equal(childrenMade(), 2)
   withPrefix.info('kept')
+  lazy.info('lazy')
   await nextTurn()
-  t.match(lines, [{ reqId: 'r-5', msg: '[route] kept' }], 'the option is not lost')
+  t.match(
+    lines,
+    [
+      { reqId: 'r-5', msg: '[route] kept' },
+      { reqId: 'r-5', msg: 'lazy' },
+    ],
+    'the option is not lost',
+  )
+})
+
+t.test('the root writes through its parent, with no child of its own', async (t) => {
+  const { parent, lines, childrenMade } = capturedLogger('info')
+  const root = new LazyLogger(parent)
+  root.info({ port: 3000 }, 'listening')
+  root.level = 'warn'
+  t.equal(parent.level, 'warn', "its level is the parent's")
+  await nextTurn()
+  t.equal(childrenMade(), 0)
+  t.match(lines, [{ port: 3000, msg: 'listening' }])
 })
 
 t.test('in the app, a request that writes no line makes no child logger', async (t) => {
   forEachDialect(t, async (t, { startApp }) => {
     const { app, logs } = await startApp({ LOG_LEVEL: 'info' })
-    const children = countChildren(app.log as Logger)
+    const children = countChildren(pinoPrototype(t))
     const password = 'a fine passphrase'
     t.equal((await registerUser(app, { username: 'x', password })).statusCode, 400)
     t.equal((await app.inject({ url: '/livez' })).statusCode, 200)
