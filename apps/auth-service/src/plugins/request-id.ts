@@ -1,15 +1,21 @@
-import { randomUUID } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
 import fp from 'fastify-plugin'
+import { RandomUuids } from '../random-uuids.js'
 
 // A caller's id is kept only when it is short and plain, so it cannot forge
 // log lines or grow them without bound.
 const ACCEPTABLE_REQUEST_ID = /^[\w.:-]{1,128}$/
 
-/** The request id: the caller's `x-request-id` when acceptable, a new UUID otherwise. */
-export function requestIdFor(request: IncomingMessage): string {
-  const header = request.headers['x-request-id']
-  return typeof header === 'string' && ACCEPTABLE_REQUEST_ID.test(header) ? header : randomUUID()
+/**
+ * Fastify's `genReqId` for one app: the caller's `x-request-id` when
+ * acceptable, a new UUID otherwise.
+ */
+export function requestIds(): (request: IncomingMessage) => string {
+  const uuids = new RandomUuids()
+  return (request) => {
+    const header = request.headers['x-request-id']
+    return typeof header === 'string' && ACCEPTABLE_REQUEST_ID.test(header) ? header : uuids.next()
+  }
 }
 
 /** Returns the request id to the caller, so both sides can find the same log line. */
