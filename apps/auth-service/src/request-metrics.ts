@@ -22,7 +22,14 @@ interface Series {
  * its Counter and Histogram write for the same requests.
  */
 export class RequestMetrics {
-  readonly #series = new Map<string, Series>()
+  /** In the order first seen, the exposition's. */
+  readonly #series: Series[] = []
+  /**
+   * By route, method and status: strings the router and the HTTP parser
+   * hand over unchanged, whose hashes V8 keeps, and a number. A key joined
+   * from them was a new string to hash on every request.
+   */
+  readonly #index = new Map<string, Map<string, Map<number, Series>>>()
   readonly #buckets: readonly number[]
 
   constructor(registry: Registry, buckets: readonly number[]) {
@@ -32,14 +39,14 @@ export class RequestMetrics {
       REQUESTS,
       'counter',
       'HTTP requests answered, by route and status',
-      () => [...this.#series.values()].map(({ labels, count }) => ({ labels, value: count })),
+      () => this.#series.map(({ labels, count }) => ({ labels, value: count })),
     )
     this.#register(
       registry,
       DURATION,
       'histogram',
       'Time to answer an HTTP request, by route and status',
-      () => [...this.#series.values()].flatMap((series) => this.#histogramValues(series)),
+      () => this.#series.flatMap((series) => this.#histogramValues(series)),
     )
   }
 
@@ -55,19 +62,16 @@ export class RequestMetrics {
     registry.registerMetric({
       name,
       type,
-      reset: () => this.#series.clear(),
+      reset: () => {
+        this.#series.length = 0
+        this.#index.clear()
+      },
       get: async () => ({ name, help, type, aggregator: 'sum', values: values() }),
     } as unknown as Metric)
   }
 
   record(method: string, route: string, statusCode: number, seconds: number): void {
-    const key = `${method} ${statusCode} ${route}`
-    let series = this.#series.get(key)
-    if (series === undefined) {
-      const labels = { method, route, status_code: statusCode }
-      series = { labels, count: 0, sum: 0, perBucket: this.#buckets.map(() => 0) }
-      this.#series.set(key, series)
-    }
+    const series = this.#seriesOf(method, route, statusCode)
     series.count++
     series.sum += seconds
     const buckets = this.#buckets
@@ -77,6 +81,27 @@ export class RequestMetrics {
         return
       }
     }
+  }
+
+  #seriesOf(method: string, route: string, statusCode: number): Series {
+    let byMethod = this.#index.get(route)
+    if (byMethod === undefined) {
+      byMethod = new Map()
+      this.#index.set(route, byMethod)
+    }
+    let byStatus = byMethod.get(method)
+    if (byStatus === undefined) {
+      byStatus = new Map()
+      byMethod.set(method, byStatus)
+    }
+    let series = byStatus.get(statusCode)
+    if (series === undefined) {
+      const labels = { method, route, status_code: statusCode }
+      series = { labels, count: 0, sum: 0, perBucket: this.#buckets.map(() => 0) }
+      byStatus.set(statusCode, series)
+      this.#series.push(series)
+    }
+    return series
   }
 
   #histogramValues({ labels, count, sum, perBucket }: Series) {

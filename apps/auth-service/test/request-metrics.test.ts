@@ -80,4 +80,10 @@ t.test("the registry's resetMetrics clears the series", async (t) => {
   metrics.record('GET', '/livez', 200, 0.001)
   registry.resetMetrics()
   t.notMatch(await registry.metrics(), 'route="/livez"')
+  metrics.record('GET', '/livez', 200, 0.002)
+  t.match(
+    await registry.metrics(),
+    'http_requests_total{method="GET",route="/livez",status_code="200"} 1',
+    'a series seen again after the reset starts from zero',
+  )
 })
