@@ -215,12 +215,14 @@ function runLines(report: BenchReport): string[] {
     '',
     `Each figure above is the median of ${options.runs} runs (the lower middle one for an even count), ` +
       'as that run measured it; unexpected answers and errors are counted over every run, and peak RSS is the highest of any run. ' +
-      'The runs went in rounds, each measuring every reference and scenario once in the order below' +
+      'The runs went in rounds, each measuring every reference and scenario once, ' +
+      'each scenario right after the reference its target divides it by (raw bcrypt for the scenarios that hash, ' +
+      'the bare route for the others, the point selects for the lookups)' +
       (report.growth
-        ? `, the lookups at ${round(report.growth.users)} users on a database of their own seeded before the first round`
+        ? `, and each lookup at ${round(report.growth.users)} users, on a database of their own seeded before the first round, right after the same at ${round(options.users)}`
         : '') +
-      ". Each ratio in the targets is the median of the rounds' ratios, each dividing two runs of the same round, " +
-      'so that the machine speeding up or slowing down from one round to the next cancels out of it.',
+      ". Each ratio in the targets is the median of the rounds' ratios, each dividing two runs of the same round made one after the other, " +
+      'so that the machine speeding up or slowing down cancels out of it.',
     '',
     '| measured | per second, each round |',
     '|---|---|',
