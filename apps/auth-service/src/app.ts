@@ -20,7 +20,7 @@ import passwordHasher from './plugins/password-hasher.js'
 import passwordPolicy from './plugins/password-policy.js'
 import rateLimits from './plugins/rate-limits.js'
 import registrationRollback from './plugins/registration-rollback.js'
-import requestId, { requestIds } from './plugins/request-id.js'
+import requestId, { requestIdGenerator } from './plugins/request-id.js'
 import shutdown from './plugins/shutdown.js'
 import healthRoutes from './routes/health/index.js'
 import metricsRoutes from './routes/metrics/index.js'
@@ -49,7 +49,7 @@ export function buildApp(config: AppConfig, options: BuildAppOptions = {}) {
     loggerInstance: rootLogger(config, options),
     logController: new AccessLogController(),
     requestIdHeader: false,
-    genReqId: requestIds(),
+    genReqId: requestIdGenerator(),
     trustProxy: trustProxyOption(config.trustProxy),
     bodyLimit: BODY_LIMIT_BYTES,
     // A request must arrive in full within this (408 otherwise): a client that

@@ -14,7 +14,7 @@ type Write = (...args: unknown[]) => void
  * logger instance, so that Fastify's own factory makes each request's logger
  * with `child`, lazily. A custom child logger factory would do the same, but
  * Fastify checks every logger such a factory makes for its seven methods,
- * which cost a request more than the pino child it saves.
+ * which cost a request about as much as the pino child it saves.
  */
 export class LazyLogger implements FastifyBaseLogger {
   readonly #parent: Logger
@@ -26,6 +26,11 @@ export class LazyLogger implements FastifyBaseLogger {
     this.#parent = parent
     this.#bindings = bindings
     if (bindings === undefined) this.#child = parent
+  }
+
+  /** pino's levels: Fastify checks a route's or a plugin's `logLevel` against them at start. */
+  get levels(): Logger['levels'] {
+    return this.#parent.levels
   }
 
   get level(): string {

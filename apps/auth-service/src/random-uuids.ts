@@ -3,7 +3,7 @@ import { randomFillSync } from 'node:crypto'
 const UUIDS_PER_BATCH = 256
 const UUID_BYTES = 16
 const UUID_LENGTH = 36
-const HEX_DIGITS = Buffer.from('0123456789abcdef', 'latin1')
+const HEX_DIGITS = '0123456789abcdef'
 const DASH = 0x2d
 
 /**
@@ -39,8 +39,8 @@ function uuidBatch(): string {
       // RFC 9562: version 4 in the high half of byte 6, variant 0b10 in the top bits of byte 8.
       if (index === 6) byte = (byte & 0x0f) | 0x40
       else if (index === 8) byte = (byte & 0x3f) | 0x80
-      text[at++] = HEX_DIGITS[byte >> 4] ?? 0
-      text[at++] = HEX_DIGITS[byte & 0x0f] ?? 0
+      text[at++] = HEX_DIGITS.charCodeAt(byte >> 4)
+      text[at++] = HEX_DIGITS.charCodeAt(byte & 0x0f)
     }
   }
   return text.toString('latin1')

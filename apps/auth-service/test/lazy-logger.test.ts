@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream'
 import { setImmediate as nextTurn } from 'node:timers/promises'
+import Fastify from 'fastify'
 import pino, { type Logger } from 'pino'
 import t, { type Test } from 'tap'
 import { LazyLogger } from '../src/lazy-logger.js'
@@ -133,6 +134,40 @@ t.test('the root writes through its parent, with no child of its own', async (t)
   t.equal(childrenMade(), 0)
   t.match(lines, [{ port: 3000, msg: 'listening' }])
 })
+
+t.test(
+  "as Fastify's logger instance: route log levels checked and applied, serializers kept",
+  async (t) => {
+    const fastifyWith = (level: string) => {
+      const { parent, lines } = capturedLogger(level)
+      return { app: Fastify({ loggerInstance: new LazyLogger(parent) }), lines }
+    }
+
+    const mistyped = fastifyWith('info')
+    // A level pino does not know, as a caller's configuration could bring.
+    const typo = 'warning' as 'warn'
+    t.throws(
+      () => mistyped.app.get('/typo', { logLevel: typo }, async () => 'never'),
+      { code: 'FST_ERR_ROUTE_LOG_LEVEL_INVALID' },
+      'refused when the route is declared, not on its first request',
+    )
+
+    const { app, lines } = fastifyWith('info')
+    app.get('/chatty', { logLevel: 'debug' }, async (request) => {
+      request.log.debug('a route at debug')
+      request.log.error(new Error('broken'), 'failed')
+      return 'ok'
+    })
+    t.teardown(() => app.close())
+    t.equal((await app.inject({ url: '/chatty' })).statusCode, 200)
+    await nextTurn()
+    const line = (msg: string) => lines.find((each) => each.msg === msg)
+    t.match(line('incoming request'), { req: { method: 'GET', url: '/chatty' } }, 'req serializer')
+    t.match(line('a route at debug'), { level: 20, reqId: String }, "the route's level")
+    t.match(line('failed'), { level: 50, err: { type: 'Error', message: 'broken', stack: String } })
+    t.match(line('request completed'), { res: { statusCode: 200 } }, 'res serializer')
+  },
+)
 
 t.test('in the app, a request that writes no line makes no child logger', async (t) => {
   forEachDialect(t, async (t, { startApp }) => {

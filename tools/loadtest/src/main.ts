@@ -145,7 +145,9 @@ async function run(options: BenchOptions, argv: string[]): Promise<string> {
     // bare route at 22,600 and 33,400/s, `invalid` a minute later at 21,800
     // and 11,400/s).
     const hashing = options.scenarios.filter((name) => scenarioOf(name, seededTarget).hashes)
-    const lookups = options.scenarios.filter((name) => LOOKUP_SCENARIOS.includes(name))
+    const lookups = options.scenarios.filter(
+      (name) => LOOKUP_SCENARIOS.includes(name) && !hashing.includes(name),
+    )
     const onTheBareRoute = options.scenarios.filter(
       (name) => !hashing.includes(name) && !lookups.includes(name),
     )

@@ -10,7 +10,7 @@ const ACCEPTABLE_REQUEST_ID = /^[\w.:-]{1,128}$/
  * Fastify's `genReqId` for one app: the caller's `x-request-id` when
  * acceptable, a new UUID otherwise.
  */
-export function requestIds(): (request: IncomingMessage) => string {
+export function requestIdGenerator(): (request: IncomingMessage) => string {
   const uuids = new RandomUuids()
   return (request) => {
     const header = request.headers['x-request-id']
