@@ -122,11 +122,12 @@ function rootLogger(config: AppConfig, options: BuildAppOptions): LazyLogger {
       censor: '[redacted]',
     },
   }
-  if (options.logStream) return new LazyLogger(pino(pinoOptions, options.logStream))
-  if (options.prettyLogs) {
-    return new LazyLogger(pino({ ...pinoOptions, transport: { target: 'pino-pretty' } }))
-  }
-  return new LazyLogger(pino(pinoOptions))
+  const logger = options.logStream
+    ? pino(pinoOptions, options.logStream)
+    : pino(
+        options.prettyLogs ? { ...pinoOptions, transport: { target: 'pino-pretty' } } : pinoOptions,
+      )
+  return new LazyLogger(logger)
 }
 
 // A number counts trusted hops; Fastify's types want that as a function.
