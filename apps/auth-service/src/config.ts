@@ -1,10 +1,9 @@
 import { availableParallelism } from 'node:os'
 import { getHeapStatistics } from 'node:v8'
 import type { DatabaseTarget } from '@auth-service/db'
-import { envSchema } from 'env-schema'
+import { parseEnv } from './config-env.js'
 import { type ConfigEnv, ConfigSchema, type LogLevel } from './config-schema.js'
 import {
-  ConfigError,
   databaseTargetOf,
   redisUrlOf,
   resolvePath,
@@ -99,7 +98,7 @@ export interface AppConfig {
  * offending variable; the entry point prints it and exits.
  */
 export function loadConfig(env: Record<string, string | undefined>): AppConfig {
-  const parsed = parseEnv(env)
+  const parsed = parseEnv<ConfigEnv>(ConfigSchema, env)
   // `Production` must not slip through as "not production" on a typo of case.
   const production = parsed.NODE_ENV.trim().toLowerCase() === 'production'
   return {
@@ -154,18 +153,5 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     },
     shutdown: shutdownOf(parsed),
     tls: tlsOf(parsed),
-  }
-}
-
-function parseEnv(env: Record<string, string | undefined>): ConfigEnv {
-  const known = Object.fromEntries(
-    Object.keys(ConfigSchema.properties)
-      .filter((name) => env[name] !== undefined && env[name] !== '')
-      .map((name) => [name, env[name]]),
-  )
-  try {
-    return envSchema<ConfigEnv>({ schema: ConfigSchema, data: known, env: false, dotenv: false })
-  } catch (error) {
-    throw new ConfigError(`invalid configuration: ${(error as Error).message}`)
   }
 }

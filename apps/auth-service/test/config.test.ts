@@ -156,6 +156,10 @@ t.test('a bad value is refused with the variable named', async (t) => {
     ['BCRYPT_COST', '3'],
     ['BCRYPT_COST', '16'],
     ['BCRYPT_COST', '12.5'],
+    // Only digits make a number: no exponent, no blanks, no hex.
+    ['PORT', '1e3'],
+    ['PORT', ' 80'],
+    ['PORT', '0x50'],
     ['PASSWORD_MIN_LENGTH', '4'],
     ['LOG_LEVEL', 'loud'],
     ['TOKEN_TTL', 'forever'],
@@ -186,6 +190,19 @@ t.test('a bad value is refused with the variable named', async (t) => {
     t.type(error, ConfigError)
     t.notMatch((error as Error).message, /topsecret/, 'the password is not repeated')
   }
+})
+
+t.test('a refusal says what the variable must be', async (t) => {
+  t.throws(() => loadConfig({ PORT: '70000' }), {
+    message: 'invalid configuration: env/PORT expected integer to be less or equal to 65535',
+  })
+  t.throws(() => loadConfig({ LOG_LEVEL: 'loud' }), {
+    message:
+      'invalid configuration: env/LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
+  })
+  t.throws(() => loadConfig({ RATE_LIMIT_ENABLED: 'yes' }), {
+    message: 'invalid configuration: env/RATE_LIMIT_ENABLED expected boolean',
+  })
 })
 
 t.test('the docs page is on outside production, off in production, unless set', async (t) => {
