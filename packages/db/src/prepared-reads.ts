@@ -1,4 +1,5 @@
-import Database from 'better-sqlite3'
+import { createRequire } from 'node:module'
+import type Database from 'better-sqlite3'
 import type { Knex } from 'knex'
 import { type PoolStats, queryTimeoutOf } from './create-db.js'
 import { DatabaseError, errorWithCode } from './database-error.js'
@@ -58,10 +59,12 @@ function sqliteReads(db: Knex): PreparedReads {
   if (filename === ':memory:') return knexReads(db)
   let connection: Database.Database | undefined
   const statements = new Map<string, Database.Statement>()
+  // Loaded here, not imported: the native addon costs every start on MySQL a few ms.
+  const BetterSqlite3 = createRequire(import.meta.url)('better-sqlite3') as typeof Database
   return {
     async rows<Row>(sql: string, values: unknown[]) {
       try {
-        connection ??= new Database(filename, { readonly: true, fileMustExist: true })
+        connection ??= new BetterSqlite3(filename, { readonly: true, fileMustExist: true })
         let statement = statements.get(sql)
         if (statement === undefined) {
           statement = connection.prepare(sql)
