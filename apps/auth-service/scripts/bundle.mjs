@@ -30,11 +30,9 @@ await build({
     // Native addons, loaded from their own folders.
     'bcrypt',
     'better-sqlite3',
-    // Files read relative to their own package: swagger-ui's pages, pino's
-    // transport worker and the pretty printer it loads by name.
+    // Files read relative to its own package: swagger-ui's pages. (pino is
+    // bundled: the app uses no pino transport, whose worker is such a file.)
     '@fastify/swagger-ui',
-    'pino',
-    'pino-pretty',
     // knex names every driver it supports; only the configured one is loaded.
     'pg',
     'pg-query-stream',

@@ -29,7 +29,8 @@ import usersRoutes from './routes/users/index.js'
 import wellKnownRoutes from './routes/well-known/index.js'
 import { tlsServerOptions } from './tls-options.js'
 
-const { version } = createRequire(import.meta.url)('../package.json') as { version: string }
+const requireHere = createRequire(import.meta.url)
+const { version } = requireHere('../package.json') as { version: string }
 
 export const BODY_LIMIT_BYTES = 16 * 1024
 export const REQUEST_TIMEOUT_MS = 10_000
@@ -125,12 +126,19 @@ function rootLogger(config: AppConfig, options: BuildAppOptions): LazyLogger {
       censor: '[redacted]',
     },
   }
-  const logger = options.logStream
-    ? pino(pinoOptions, options.logStream)
-    : pino(
-        options.prettyLogs ? { ...pinoOptions, transport: { target: 'pino-pretty' } } : pinoOptions,
-      )
-  return new LazyLogger(logger)
+  return new LazyLogger(pino(pinoOptions, options.logStream ?? prettyStream(options)))
+}
+
+/**
+ * pino-pretty in this thread, for a person at a terminal; undefined: stdout.
+ * Not a pino transport: that loads its worker by a path inside pino's
+ * package, so pino could not be bundled (scripts/bundle.mjs).
+ */
+function prettyStream(options: BuildAppOptions): DestinationStream | undefined {
+  if (!options.prettyLogs) return undefined
+  // Loaded only here: bundled code would otherwise carry it into every start.
+  const { build } = requireHere('pino-pretty') as typeof import('pino-pretty')
+  return build()
 }
 
 // A number counts trusted hops; Fastify's types want that as a function.
