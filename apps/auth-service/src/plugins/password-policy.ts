@@ -13,8 +13,8 @@ declare module 'fastify' {
 export default fp<{ minLength: number }>(
   async (fastify, { minLength }) => {
     // About 50,000 leaked passwords that ship with the package: no network
-    // needed. Already in lower case, as the policy needs them: the package's
-    // compression marks where each word starts with capitals (a test checks).
+    // needed. In lower case already, as the policy needs them: the package's
+    // compression uses capitals as markers, so no word has one (a test checks).
     fastify.decorate('passwordPolicy', createPasswordPolicy(minLength, new Set(commonPasswords)))
   },
   { name: 'password-policy' },
