@@ -1,21 +1,13 @@
 import { Ajv } from 'ajv'
-import type { RouteOptions } from 'fastify'
 import t from 'tap'
-import { buildApp } from '../src/app.js'
-import { loadConfig } from '../src/config.js'
+import { appWithDeclaredRoutes } from './helpers/declared-routes.js'
 
 const REQUEST_PARTS = ['body', 'querystring', 'query', 'params', 'headers']
 
 // The app's Ajv does not check schemas against the meta-schema at start
 // (src/app.ts); this does, for every route the app declares.
 t.test("every route's schemas are valid JSON Schema (draft-07)", async (t) => {
-  const app = buildApp(loadConfig({ DATABASE_URL: 'sqlite::memory:', LOG_LEVEL: 'silent' }))
-  const routes: RouteOptions[] = []
-  app.addHook('onRoute', (route) => {
-    routes.push(route)
-  })
-  await app.ready()
-  t.teardown(() => app.close())
+  const { routes } = await appWithDeclaredRoutes(t)
   const ajv = new Ajv({ strict: false })
   let checked = 0
   for (const route of routes) {

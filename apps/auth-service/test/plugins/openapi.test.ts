@@ -1,8 +1,8 @@
 import { errorCodes } from '@auth-service/shared'
-import type { RouteOptions } from 'fastify'
 import t from 'tap'
 import { buildApp } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
+import { appWithDeclaredRoutes } from '../helpers/declared-routes.js'
 
 interface OpenApiOperation {
   responses: Record<string, { content?: { 'application/json'?: { schema?: ErrorSchema } } }>
@@ -36,13 +36,7 @@ function openApiPath(url: string): string {
 }
 
 t.test('every route is in the OpenAPI document, with each error it can answer', async (t) => {
-  const app = buildApp(loadConfig({ DATABASE_URL: 'sqlite::memory:', LOG_LEVEL: 'silent' }))
-  const routes: RouteOptions[] = []
-  app.addHook('onRoute', (route) => {
-    routes.push(route)
-  })
-  await app.ready()
-  t.teardown(() => app.close())
+  const { app, routes } = await appWithDeclaredRoutes(t)
   const document = (await app.inject({ url: '/openapi.json' })).json()
   t.equal(document.openapi, '3.0.3')
 
