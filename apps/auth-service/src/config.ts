@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os'
 import { getHeapStatistics } from 'node:v8'
 import type { DatabaseTarget } from '@auth-service/db'
 import { parseEnv } from './config-env.js'
-import { type ConfigEnv, ConfigSchema, type LogLevel } from './config-schema.js'
+import { ConfigSchema, type LogLevel } from './config-schema.js'
 import {
   databaseTargetOf,
   redisUrlOf,
@@ -98,7 +98,7 @@ export interface AppConfig {
  * offending variable; the entry point prints it and exits.
  */
 export function loadConfig(env: Record<string, string | undefined>): AppConfig {
-  const parsed = parseEnv<ConfigEnv>(ConfigSchema, env)
+  const parsed = parseEnv(ConfigSchema, env)
   // `Production` must not slip through as "not production" on a typo of case.
   const production = parsed.NODE_ENV.trim().toLowerCase() === 'production'
   return {

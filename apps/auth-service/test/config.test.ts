@@ -156,9 +156,9 @@ t.test('a bad value is refused with the variable named', async (t) => {
     ['BCRYPT_COST', '3'],
     ['BCRYPT_COST', '16'],
     ['BCRYPT_COST', '12.5'],
-    // Only digits make a number: no exponent, no blanks, no hex.
+    // Only digits make a number: no exponent, no fraction, no hex.
     ['PORT', '1e3'],
-    ['PORT', ' 80'],
+    ['PORT', '8.0'],
     ['PORT', '0x50'],
     ['PASSWORD_MIN_LENGTH', '4'],
     ['LOG_LEVEL', 'loud'],
@@ -190,6 +190,10 @@ t.test('a bad value is refused with the variable named', async (t) => {
     t.type(error, ConfigError)
     t.notMatch((error as Error).message, /topsecret/, 'the password is not repeated')
   }
+})
+
+t.test('blanks around a number are allowed, as a secret file ends with a newline', async (t) => {
+  t.equal(loadConfig({ PORT: ' 8080\n' }).port, 8080)
 })
 
 t.test('a refusal says what the variable must be', async (t) => {
