@@ -1,4 +1,5 @@
 import autocannon from 'autocannon'
+import { SteadyState } from './steady-state.js'
 
 /** One autocannon run, reduced to what the report shows. */
 export interface LoadResult {
@@ -30,7 +31,17 @@ export interface LoadSpec {
   connectionRequests: () => autocannon.Request[]
 }
 
-/** Runs autocannon with its progress bar (on a terminal) after a 1 s warm-up. */
+// Seconds of load before the figures start: the first answers of a cold start
+// (code not yet optimized, the pool connecting, bcrypt's line filling) are
+// not the steady state.
+export const WARMUP_SECONDS = 1
+
+/**
+ * Runs autocannon with its progress bar (on a terminal): a warm-up, then
+ * `durationSeconds` measured over the same connections. Requests/s, latencies
+ * and statuses are those of the measured part; unexpected answers and errors
+ * are counted over the whole run, so a failing warm-up is never hidden.
+ */
 export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   const unexpectedBodies: Record<string, string> = {}
   const onResponse = (status: number, body: string) => {
@@ -40,20 +51,26 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   const options = {
     url: spec.url,
     connections: spec.connections,
-    duration: spec.durationSeconds,
+    duration: WARMUP_SECONDS + spec.durationSeconds,
     // Each connection its own requests: a pool of static ones is sent in a
     // different order by each, and autocannon builds each one only once.
     setupClient(client: autocannon.Client) {
       client.setRequests(spec.connectionRequests().map((request) => ({ ...request, onResponse })))
     },
-    // Measured from a full pipeline: the first answers of a cold start
-    // (bcrypt's queue filling, the pool connecting) are not the steady state.
-    warmup: { connections: spec.connections, duration: 1 },
+    // Not autocannon's `warmup` option: it is ignored when a callback is
+    // given, and otherwise warms up on connections it then closes, leaving
+    // the service busy with their requests when the measured run starts.
     timeout: 30,
   } as autocannon.Options
+  const steadyState = new SteadyState()
+  let warmup: NodeJS.Timeout | undefined
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(options, (error, finished) =>
       error ? reject(error) : resolve(finished),
+    )
+    warmup = setTimeout(() => steadyState.open(), WARMUP_SECONDS * 1000)
+    instance.on('response', (_client, status, _bytes, latencyMs) =>
+      steadyState.record(status, latencyMs),
     )
     autocannon.track(instance, {
       outputStream: process.stderr,
@@ -61,23 +78,25 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
       renderResultsTable: false,
       renderLatencyTable: false,
     })
-  })
-  const statuses: Record<string, number> = Object.fromEntries(
+  }).finally(() => clearTimeout(warmup))
+  const measured = steadyState.figures(spec.expectedStatuses)
+  // Over the whole run, warm-up included.
+  const allStatuses: Record<string, number> = Object.fromEntries(
     Object.entries(result.statusCodeStats ?? {}).map(([code, stats]) => [code, stats?.count ?? 0]),
   )
+  const answered = Object.values(allStatuses).reduce((sum, count) => sum + count, 0)
   const expected = spec.expectedStatuses.reduce(
-    (sum, status) => sum + (statuses[String(status)] ?? 0),
+    (sum, status) => sum + (allStatuses[String(status)] ?? 0),
     0,
   )
-  const answered = Object.values(statuses).reduce((sum, count) => sum + count, 0)
   return {
     name: spec.name,
     connections: spec.connections,
-    requestsPerSecond: expected / result.duration,
-    latencyMs: { p50: result.latency.p50, p97_5: result.latency.p97_5, p99: result.latency.p99 },
-    statuses,
+    ...measured,
     unexpected: answered - expected,
-    non2xx: result.non2xx,
+    non2xx: Object.entries(measured.statuses)
+      .filter(([status]) => !status.startsWith('2'))
+      .reduce((sum, [, count]) => sum + count, 0),
     errors: result.errors + result.timeouts,
     unexpectedBodies,
   }

@@ -266,6 +266,9 @@ export function renderMarkdown(report: BenchReport, chartFile: string): string {
     '',
     ...scenarioTable(report.scenarios),
     '',
+    'Requests/s, latencies, non-2xx and statuses count the answers after the warm-up; ' +
+      'unexpected answers and errors, the whole run.',
+    '',
     ...unexpectedLines([...report.scenarios, ...(report.growth?.scenarios ?? [])]),
     ...(report.growth
       ? [
