@@ -1,5 +1,6 @@
 import { PasswordPolicyViolation } from '@auth-service/shared'
 import type { FastifyError } from 'fastify'
+import { fixedRefusal } from '../errors/fixed-refusal.js'
 import { canonicalUsername } from './username.js'
 
 // bcrypt reads at most 72 bytes and silently ignores the rest, so a longer
@@ -7,6 +8,17 @@ import { canonicalUsername } from './username.js'
 export const MAX_PASSWORD_BYTES = 72
 
 const NOT_WELL_FORMED = /[\p{Surrogate}\uFFFD]/u
+
+const refusals = {
+  isUsername: fixedRefusal(PasswordPolicyViolation, 'must not be the username'),
+  common: fixedRefusal(PasswordPolicyViolation, 'is one of the most common passwords'),
+  tooLong: fixedRefusal(
+    PasswordPolicyViolation,
+    `must be at most ${MAX_PASSWORD_BYTES} bytes in UTF-8`,
+  ),
+  nul: fixedRefusal(PasswordPolicyViolation, 'must not contain the NUL character (U+0000)'),
+  notWellFormed: fixedRefusal(PasswordPolicyViolation, 'must be valid Unicode text in UTF-8'),
+}
 
 export interface PasswordPolicy {
   /**
@@ -25,18 +37,20 @@ export function createPasswordPolicy(
   minLength: number,
   commonPasswords: ReadonlySet<string>,
 ): PasswordPolicy {
+  const tooShort = fixedRefusal(
+    PasswordPolicyViolation,
+    `must be at least ${minLength} characters long`,
+  )
   return {
     refusal(password, username) {
-      if ([...password].length < minLength) {
-        return new PasswordPolicyViolation(`must be at least ${minLength} characters long`)
-      }
+      if ([...password].length < minLength) return tooShort()
       const unhashable = hashableRefusal(password)
       if (unhashable) return unhashable
       if (canonicalUsername(password) === username) {
-        return new PasswordPolicyViolation('must not be the username')
+        return refusals.isUsername()
       }
       if (commonPasswords.has(password.toLowerCase())) {
-        return new PasswordPolicyViolation('is one of the most common passwords')
+        return refusals.common()
       }
       return undefined
     },
@@ -50,16 +64,16 @@ export function createPasswordPolicy(
  */
 export function hashableRefusal(password: string): FastifyError | undefined {
   if (Buffer.byteLength(password, 'utf8') > MAX_PASSWORD_BYTES) {
-    return new PasswordPolicyViolation(`must be at most ${MAX_PASSWORD_BYTES} bytes in UTF-8`)
+    return refusals.tooLong()
   }
   // bcrypt's C core stops at the first NUL byte: what follows would not count.
   if (password.includes('\u0000')) {
-    return new PasswordPolicyViolation('must not contain the NUL character (U+0000)')
+    return refusals.nul()
   }
   // A lone surrogate, or bytes that were not UTF-8 (decoded as U+FFFD),
   // would hash as U+FFFD: different passwords would share one hash.
   if (NOT_WELL_FORMED.test(password)) {
-    return new PasswordPolicyViolation('must be valid Unicode text in UTF-8')
+    return refusals.notWellFormed()
   }
   return undefined
 }

@@ -1,5 +1,6 @@
 import { InvalidUsername } from '@auth-service/shared'
 import type { FastifyError } from 'fastify'
+import { fixedRefusal } from '../errors/fixed-refusal.js'
 
 export interface Username {
   /** What the caller sent, NFC-normalized: how the name is shown. */
@@ -22,6 +23,16 @@ const CHARACTERS = /^(?:\p{L}\p{M}{0,4}|\p{Nd}|[._-])*$/u
 // let two names that look the same belong to different users.
 const INVISIBLE = /\p{Default_Ignorable_Code_Point}/u
 
+const refusals = {
+  length: fixedRefusal(InvalidUsername, `must be ${MIN_LENGTH} to ${MAX_LENGTH} characters long`),
+  firstCharacter: fixedRefusal(InvalidUsername, 'must start with a letter or a digit'),
+  characters: fixedRefusal(InvalidUsername, 'may contain only letters, digits, ".", "_" and "-"'),
+  compatibilityForm: fixedRefusal(
+    InvalidUsername,
+    'its compatibility form (NFKC) breaks the character rules',
+  ),
+}
+
 /**
  * Normalizes a username and applies the rules: the username, or InvalidUsername
  * naming the broken rule, returned rather than thrown, so registration can
@@ -33,18 +44,18 @@ export function checkUsername(raw: string): Username | FastifyError {
   const display = raw.normalize('NFC')
   const length = [...display].length
   if (length < MIN_LENGTH || length > MAX_LENGTH) {
-    return new InvalidUsername(`must be ${MIN_LENGTH} to ${MAX_LENGTH} characters long`)
+    return refusals.length()
   }
   if (!FIRST_CHARACTER.test(display)) {
-    return new InvalidUsername('must start with a letter or a digit')
+    return refusals.firstCharacter()
   }
   if (INVISIBLE.test(display) || !CHARACTERS.test(display)) {
-    return new InvalidUsername('may contain only letters, digits, ".", "_" and "-"')
+    return refusals.characters()
   }
   const canonical = canonicalUsername(display)
   const canonicalFits = [...canonical].length <= MAX_CANONICAL_LENGTH
   if (!canonicalFits || !FIRST_CHARACTER.test(canonical) || !CHARACTERS.test(canonical)) {
-    return new InvalidUsername('its compatibility form (NFKC) breaks the character rules')
+    return refusals.compatibilityForm()
   }
   return { display, canonical }
 }
