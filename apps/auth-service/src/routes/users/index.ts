@@ -10,6 +10,7 @@ import {
 } from '@auth-service/shared'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
+import { answerError } from '../../errors/answer-error.js'
 import { invalidToken } from '../../tokens/bearer.js'
 import { checkRegistration, createUser, registerUser } from '../../users/register-user.js'
 import { toUserView } from '../../users/user-view.js'
@@ -24,11 +25,11 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       if (key !== undefined) return registerWithKey(request, request.body, reply, key)
       const username = checkRegistration(fastify.passwordPolicy, request.body)
       // A refusal is answered here, without a promise: bad input is the
-      // commonest request that never needs the database. Sent, not thrown:
-      // it reaches the error handler as a thrown one does, without a throw's cost.
+      // commonest request that never needs the database. Neither thrown nor
+      // sent as an error: the error handler's own function answers it, without
+      // a throw's cost or Fastify's error path (about 1 % of a 400).
       if (username instanceof Error) {
-        const untyped: FastifyReply = reply
-        untyped.send(username)
+        answerError(username, request, reply)
         return
       }
       return registerNew(username, request.body.password, reply)
