@@ -32,13 +32,18 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         answerError(username, request, reply)
         return
       }
-      return registerNew(username, request.body.password, reply)
+      return registerNew(request, username, request.body.password, reply)
     },
   )
 
-  async function registerNew(username: Username, password: string, reply: FastifyReply) {
+  async function registerNew(
+    request: FastifyRequest,
+    username: Username,
+    password: string,
+    reply: FastifyReply,
+  ) {
     const registered = await createUser(fastify, username, password)
-    if (registered instanceof Error) return reply.send(registered)
+    if (registered instanceof Error) return answerError(registered, request, reply)
     const view = toUserView(registered)
     return reply.code(201).header('location', `/users/${view.id}`).send(view)
   }
