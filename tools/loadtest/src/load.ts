@@ -1,7 +1,11 @@
 import autocannon from 'autocannon'
 import { SteadyState } from './steady-state.js'
 
-/** One autocannon run, reduced to what the report shows. */
+/**
+ * One autocannon run, reduced to what the report shows. The rate, latencies,
+ * statuses and non-2xx count are of the answers after the warm-up; the
+ * unexpected answers, their bodies and the errors, of the whole run.
+ */
 export interface LoadResult {
   name: string
   connections: number
@@ -64,10 +68,13 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   } as autocannon.Options
   const steadyState = new SteadyState()
   let warmup: NodeJS.Timeout | undefined
+  let endedAt = Number.NaN
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon(options, (error, finished) =>
-      error ? reject(error) : resolve(finished),
-    )
+    const instance = autocannon(options, (error, finished) => {
+      endedAt = performance.now()
+      if (error) reject(error)
+      else resolve(finished)
+    })
     warmup = setTimeout(() => steadyState.open(), WARMUP_SECONDS * 1000)
     instance.on('response', (_client, status, _bytes, latencyMs) =>
       steadyState.record(status, latencyMs),
@@ -79,25 +86,27 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
       renderLatencyTable: false,
     })
   }).finally(() => clearTimeout(warmup))
-  const measured = steadyState.figures(spec.expectedStatuses)
-  // Over the whole run, warm-up included.
-  const allStatuses: Record<string, number> = Object.fromEntries(
-    Object.entries(result.statusCodeStats ?? {}).map(([code, stats]) => [code, stats?.count ?? 0]),
-  )
-  const answered = Object.values(allStatuses).reduce((sum, count) => sum + count, 0)
-  const expected = spec.expectedStatuses.reduce(
-    (sum, status) => sum + (allStatuses[String(status)] ?? 0),
-    0,
-  )
   return {
     name: spec.name,
     connections: spec.connections,
-    ...measured,
-    unexpected: answered - expected,
-    non2xx: Object.entries(measured.statuses)
-      .filter(([status]) => !status.startsWith('2'))
-      .reduce((sum, [, count]) => sum + count, 0),
-    errors: result.errors + result.timeouts,
+    ...steadyState.figures(spec.expectedStatuses, endedAt),
+    ...wholeRunCounts(result, spec.expectedStatuses),
     unexpectedBodies,
   }
+}
+
+/**
+ * What went wrong over the whole run, warm-up included: answers with a status
+ * the scenario does not expect, and connection errors and timeouts.
+ */
+export function wholeRunCounts(
+  result: Pick<autocannon.Result, 'statusCodeStats' | 'errors'>,
+  expectedStatuses: readonly number[],
+): { unexpected: number; errors: number } {
+  let unexpected = 0
+  for (const [status, stats] of Object.entries(result.statusCodeStats ?? {})) {
+    if (!expectedStatuses.includes(Number(status))) unexpected += stats?.count ?? 0
+  }
+  // autocannon counts each timeout among its errors as well as in `timeouts`.
+  return { unexpected, errors: result.errors }
 }

@@ -1,4 +1,4 @@
-import type { LoadResult } from './load.js'
+import { type LoadResult, WARMUP_SECONDS } from './load.js'
 import { medianRatio, roundRatios } from './median-run.js'
 
 export interface BenchReport {
@@ -247,7 +247,7 @@ export function renderMarkdown(report: BenchReport, chartFile: string): string {
     `Command: \`${report.command}\``,
     '',
     `${machine.cores} cores (${machine.cpu}), Node.js ${machine.node}, ${machine.platform}; database: ${report.database}; ` +
-      `autocannon on the same machine, ${options.connections} connections, ${options.durationSeconds} s per run after a 1 s warm-up` +
+      `autocannon on the same machine, ${options.connections} connections, ${options.durationSeconds} s per run after a ${WARMUP_SECONDS} s warm-up` +
       (options.runs > 1 ? `, the median of ${options.runs} runs; ` : '; ') +
       `BCRYPT_COST ${options.cost}; ${round(options.users)} seeded users; rate limits off.`,
     '',

@@ -4,6 +4,8 @@ export interface SteadyStateFigures {
   requestsPerSecond: number
   latencyMs: { p50: number; p97_5: number; p99: number }
   statuses: Record<string, number>
+  /** Answers with a status outside 2xx. */
+  non2xx: number
 }
 
 /**
@@ -29,21 +31,26 @@ export class SteadyState {
     this.#statuses[status] = (this.#statuses[status] ?? 0) + 1
   }
 
+  /** The figures up to `now`; a run that ended in its warm-up has none. */
   figures(expectedStatuses: readonly number[], now = performance.now()): SteadyStateFigures {
-    const seconds = this.#openedAt === undefined ? Number.NaN : (now - this.#openedAt) / 1000
+    const seconds = this.#openedAt === undefined ? 0 : (now - this.#openedAt) / 1000
     const expected = expectedStatuses.reduce(
       (sum, status) => sum + (this.#statuses[status] ?? 0),
       0,
     )
+    const non2xx = Object.entries(this.#statuses)
+      .filter(([status]) => !status.startsWith('2'))
+      .reduce((sum, [, count]) => sum + count, 0)
     const sorted = Float64Array.from(this.#latenciesMs).sort()
     return {
-      requestsPerSecond: expected / seconds,
+      requestsPerSecond: seconds > 0 ? expected / seconds : 0,
       latencyMs: {
         p50: percentile(sorted, 50),
         p97_5: percentile(sorted, 97.5),
         p99: percentile(sorted, 99),
       },
       statuses: { ...this.#statuses },
+      non2xx,
     }
   }
 }

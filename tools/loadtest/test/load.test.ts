@@ -1,8 +1,9 @@
 import { once } from 'node:events'
 import { createServer, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import type autocannon from 'autocannon'
 import t, { type Test } from 'tap'
-import { runLoad } from '../src/load.js'
+import { runLoad, wholeRunCounts } from '../src/load.js'
 
 /** A server whose first answer differs from the rest, as a cold start's would. */
 async function serverWithFirstAnswer(t: Test, firstStatus: number) {
@@ -41,4 +42,14 @@ t.test('an unexpected answer in the warm-up is still reported', async (t) => {
   t.equal(result.unexpected, 1)
   t.ok(result.unexpectedBodies['500'] !== undefined, 'with its body')
   t.equal(result.statuses['500'], undefined)
+})
+
+t.test('a request that timed out is one error, not two', async (t) => {
+  // autocannon's result after two timeouts and a refused connection.
+  const result = {
+    errors: 3,
+    timeouts: 2,
+    statusCodeStats: { 200: { count: 7 }, 500: { count: 1 } },
+  } as unknown as autocannon.Result
+  t.same(wholeRunCounts(result, [200]), { unexpected: 1, errors: 3 })
 })

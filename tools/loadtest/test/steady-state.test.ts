@@ -14,6 +14,7 @@ t.test('answers before the warm-up ends are left out of every figure', async (t)
     'four expected answers in the two seconds after the warm-up',
   )
   t.same(figures.statuses, { 200: 4, 409: 1 })
+  t.equal(figures.non2xx, 1)
   t.same(figures.latencyMs, { p50: 3, p97_5: 5, p99: 5 })
 })
 
@@ -32,4 +33,15 @@ t.test('no answers after the warm-up: no rate and zero latencies', async (t) => 
   t.equal(figures.requestsPerSecond, 0)
   t.same(figures.latencyMs, { p50: 0, p97_5: 0, p99: 0 })
   t.same(figures.statuses, {})
+})
+
+t.test('a run that ended in its warm-up: no figures, rather than a rate of NaN', async (t) => {
+  const steadyState = new SteadyState()
+  steadyState.record(200, 1)
+  t.same(steadyState.figures([200], 500), {
+    requestsPerSecond: 0,
+    latencyMs: { p50: 0, p97_5: 0, p99: 0 },
+    statuses: {},
+    non2xx: 0,
+  })
 })
