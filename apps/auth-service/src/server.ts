@@ -1,8 +1,11 @@
 // First: it must run before anything else makes tick objects (see the module).
 import './tick-object-maps.js'
+// Second, before any package: it puts a heap flag back to its default (see the module).
+import './heap-flags.js'
 import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.js'
 import { ConfigError, loadConfig } from './config.js'
+import { setServingHeapFlags } from './heap-flags.js'
 
 function exitOnConfigError(error: unknown) {
   if (!(error instanceof ConfigError)) return
@@ -59,3 +62,4 @@ try {
   await app.close()
   process.exit(1)
 }
+setServingHeapFlags()
