@@ -26,6 +26,7 @@ const mysql = testDialects().find((d) => d.dialect === 'mysql')
 const skip = mysql?.skip ?? 'no MySQL dialect'
 if (skip) t.comment(`skipping the deployed-package test: ${skip}`)
 
+const redisUrl = process.env.TEST_REDIS_URL
 const NOBODY = 65534
 const runsAsRoot = process.getuid?.() === 0
 const PASSWORD = 'a deployed passphrase'
@@ -200,5 +201,28 @@ t.test(
       const writable = spawnSync('test', ['-w', appDir], { uid: NOBODY, gid: NOBODY })
       t.equal(writable.status, 1, 'the service’s user could not have written there')
     }
+
+    // The bundle leaves ioredis out: it must load from the package's own folder.
+    t.test('with REDIS_URL, counts its rate limits in Redis', { skip: !redisUrl }, async (t) => {
+      const withRedis = runScript('start', appDir, {
+        ...env,
+        REDIS_URL: redisUrl ?? '',
+        SHUTDOWN_DRAIN_DELAY_MS: '0',
+      })
+      const lines = collectOutput(withRedis)
+      t.teardown(() => {
+        if (withRedis.exitCode === null) withRedis.kill('SIGKILL')
+      })
+      const redisOrigin = await listeningOrigin(lines, withRedis)
+      t.ok(
+        lines.some((line) => line.includes('Redis connected')),
+        'connected to Redis',
+      )
+      const refused = await fetch(`${redisOrigin}/users`, { method: 'POST' })
+      t.ok(refused.headers.get('ratelimit-remaining'), 'a counted request')
+      withRedis.kill('SIGTERM')
+      const [code] = await once(withRedis, 'exit')
+      t.equal(code, 0, 'exits 0 on SIGTERM')
+    })
   },
 )

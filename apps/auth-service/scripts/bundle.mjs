@@ -30,6 +30,9 @@ await build({
     // Native addons, loaded from their own folders.
     'bcrypt',
     'better-sqlite3',
+    // Loaded only when REDIS_URL is set, from its own folder: about 250 KB
+    // less for every start to parse (2 % of its instructions).
+    'ioredis',
     // Files read relative to its own package: swagger-ui's pages. (pino is
     // bundled: the app uses no pino transport, whose worker is such a file.)
     '@fastify/swagger-ui',
