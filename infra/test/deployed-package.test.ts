@@ -55,6 +55,8 @@ function runScript(
   })
 }
 
+const connected = (lines: string[]) => lines.some((line) => line.includes('Redis connected'))
+
 function collectOutput(child: ChildProcess): string[] {
   const lines: string[] = []
   for (const stream of [child.stdout, child.stderr]) {
@@ -203,26 +205,29 @@ t.test(
     }
 
     // The bundle leaves ioredis out: it must load from the package's own folder.
-    t.test('with REDIS_URL, counts its rate limits in Redis', { skip: !redisUrl }, async (t) => {
-      const withRedis = runScript('start', appDir, {
-        ...env,
-        REDIS_URL: redisUrl ?? '',
-        SHUTDOWN_DRAIN_DELAY_MS: '0',
-      })
-      const lines = collectOutput(withRedis)
-      t.teardown(() => {
-        if (withRedis.exitCode === null) withRedis.kill('SIGKILL')
-      })
-      const redisOrigin = await listeningOrigin(lines, withRedis)
-      t.ok(
-        lines.some((line) => line.includes('Redis connected')),
-        'connected to Redis',
-      )
-      const refused = await fetch(`${redisOrigin}/users`, { method: 'POST' })
-      t.ok(refused.headers.get('ratelimit-remaining'), 'a counted request')
-      withRedis.kill('SIGTERM')
-      const [code] = await once(withRedis, 'exit')
-      t.equal(code, 0, 'exits 0 on SIGTERM')
-    })
+    t.test(
+      'with REDIS_URL, loads its Redis client and connects',
+      { skip: !redisUrl },
+      async (t) => {
+        const withRedis = runScript('start', appDir, {
+          ...env,
+          REDIS_URL: redisUrl ?? '',
+          SHUTDOWN_DRAIN_DELAY_MS: '0',
+        })
+        const lines = collectOutput(withRedis)
+        t.teardown(() => {
+          if (withRedis.exitCode === null) withRedis.kill('SIGKILL')
+        })
+        await listeningOrigin(lines, withRedis)
+        // Logged once the client is ready, which the start does not wait for.
+        for (let waited = 0; waited < 10_000 && !connected(lines); waited += 50) {
+          await new Promise((resolve) => setTimeout(resolve, 50))
+        }
+        t.ok(connected(lines), 'connected to Redis', { output: lines.join('\n') })
+        withRedis.kill('SIGTERM')
+        const [code] = await once(withRedis, 'exit')
+        t.equal(code, 0, 'exits 0 on SIGTERM')
+      },
+    )
   },
 )

