@@ -109,12 +109,13 @@ t.test(
         )
       }
       t.ok(existsSync(path.join(appDir, 'dist/server.bundle.js')))
+      t.ok(existsSync(path.join(appDir, 'dist/service.bundle.js')))
       t.ok(existsSync(path.join(appDir, 'dist/migrate.bundle.js')))
       // esbuild's keepNames helper, minified or not: it names every closure
       // as it is made, on every request, and cost a fifth of a /livez request.
       const keepNamesHelper =
         /=>\s*[\w$]+\([\w$]+,\s*"name",\s*\{\s*value(:\s*[\w$]+)?,\s*configurable:\s*(!0|true)\s*\}\)/
-      for (const bundle of ['dist/server.bundle.js', 'dist/migrate.bundle.js']) {
+      for (const bundle of ['dist/service.bundle.js', 'dist/migrate.bundle.js']) {
         const code = readFileSync(path.join(appDir, bundle), 'utf8')
         t.notOk(keepNamesHelper.test(code), `${bundle} does not name closures at run time`)
       }

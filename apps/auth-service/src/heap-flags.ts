@@ -1,19 +1,24 @@
 import { setFlagsFromString } from 'node:v8'
 
-/*
- * Node compiles its own modules (http, tls, crypto, zlib, …) from code
+/**
+ * Puts the start script's young-generation flag back to its default.
+ *
+ * Node compiles its own modules (http, tls, crypto, streams, …) from code
  * compiled when the binary was built, and V8 accepts that code only while
  * every V8 flag is at its default. With the start script's heap flags, each
- * start compiled those modules from their source instead: about 60 ms of CPU
- * in a 570 ms start against MariaDB (docs/performance.md).
+ * start compiled all the 130 it loads from their source instead: about 6 % of
+ * the instructions to ready (docs/performance.md).
  *
  * The young generation's size is read from --max-semi-space-size once, when
- * V8 sets up the heap, before any script runs. So the flag goes back to its
- * default here, first thing: the heap keeps its 4 MB semi-spaces, and the
- * compiled code is accepted again. The entry point imports this module before
- * any package, since packages load most of Node's modules as they load.
+ * V8 sets up the heap, before any script runs: the heap keeps its 4 MB
+ * semi-spaces. The entry point calls this before it loads the service, whose
+ * packages load most of those modules (80 of them, then, precompiled); the
+ * ones the entry itself needed, such as the ES module loader's, stay compiled
+ * from source.
  */
-setFlagsFromString('--max-semi-space-size=0')
+export function restoreDefaultHeapFlags() {
+  setFlagsFromString('--max-semi-space-size=0')
+}
 
 /**
  * Heap flags that only matter under load, set once the service listens: set

@@ -5,7 +5,15 @@ import t from 'tap'
 
 const FIXTURE = path.resolve(import.meta.dirname, 'fixtures/heap-flags.ts')
 const SERVER = path.resolve(import.meta.dirname, '../src/server.ts')
+const SERVICE = path.resolve(import.meta.dirname, '../src/service.ts')
 const PACKAGE = path.resolve(import.meta.dirname, '../package.json')
+
+interface FixtureOutput {
+  tagAtStart: number
+  tagServing: number
+  precompiled: string[]
+  youngGenerationMb: number
+}
 
 const startScriptFlags = () => {
   const { scripts } = JSON.parse(readFileSync(PACKAGE, 'utf8')) as { scripts: { start: string } }
@@ -19,21 +27,29 @@ const codeCacheTag = (flags: string[]) =>
     }),
   )
 
-const runFixture = (flags: string[]) =>
+const runFixture = (flags: string[], ...args: string[]): FixtureOutput =>
   JSON.parse(
-    execFileSync(process.execPath, [...flags, '--import=tsx', FIXTURE], { encoding: 'utf8' }),
-  ) as { tagAtStart: number; tagServing: number; youngGenerationMb: number }
+    execFileSync(
+      process.execPath,
+      [...flags, '--expose-internals', '--import=tsx', FIXTURE, ...args],
+      {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      },
+    ),
+  )
 
-t.test("with the start script's flags, Node's precompiled modules are accepted", async (t) => {
+t.test("with the start script's flags restored, Node's modules load precompiled", async (t) => {
   const flags = startScriptFlags()
   t.ok(flags.includes('--max-semi-space-size=4'), flags.join(' '))
-  t.not(codeCacheTag(flags), codeCacheTag([]), 'the flags alone would refuse them')
-  const seen = runFixture(flags)
-  t.equal(seen.tagAtStart, codeCacheTag([]), 'the tag of a process started with no flag')
+  const restored = runFixture(flags)
+  t.same(restored.precompiled, ['tls', 'http'], 'tls and http from their precompiled code')
+  t.equal(restored.tagAtStart, codeCacheTag([]), 'the tag of a process started with no flag')
   t.ok(
-    seen.youngGenerationMb <= 8,
-    `young generation ${seen.youngGenerationMb} MB: 4 MB semi-spaces`,
+    restored.youngGenerationMb <= 8,
+    `young generation ${restored.youngGenerationMb} MB: 4 MB semi-spaces`,
   )
+  t.same(runFixture(flags, 'no-restore').precompiled, [], 'not restored: compiled from source')
 })
 
 t.test('once serving, the heap flags are those of --heap-growing-percent=20', async (t) => {
@@ -47,16 +63,13 @@ t.test('without the flag the young generation grows past 4 MB semi-spaces', asyn
 })
 
 t.test(
-  'the entry point resets the flags before any package, and sets the rest once listening',
+  'the entry restores the flags, then loads the service; it sets the rest once listening',
   async (t) => {
-    const source = readFileSync(SERVER, 'utf8')
-    const imports = source.match(/^import .*$/gm) ?? []
-    t.equal(
-      imports[1],
-      "import './heap-flags.js'",
-      'second, after the tick objects',
-    )
-    const listening = source.indexOf('await app.listen(')
-    t.ok(listening > 0 && source.indexOf('setServingHeapFlags()') > listening, 'after listen')
+    const entry = readFileSync(SERVER, 'utf8')
+    const restored = entry.indexOf('restoreDefaultHeapFlags()\n')
+    t.ok(restored > 0 && restored < entry.indexOf("await import('./service.js')"), 'the entry')
+    const service = readFileSync(SERVICE, 'utf8')
+    const listening = service.indexOf('await app.listen(')
+    t.ok(listening > 0 && service.indexOf('setServingHeapFlags()') > listening, 'after listen')
   },
 )
