@@ -6,13 +6,13 @@ import { setFlagsFromString } from 'node:v8'
  * Node compiles its own modules (http, tls, crypto, streams, …) from code
  * compiled when the binary was built, and V8 accepts that code only while
  * every V8 flag is at its default. With the start script's heap flags, each
- * start compiled all the 130 it loads from their source instead: about 6 % of
+ * start compiled all the 133 it loads from their source instead: about 6 % of
  * the instructions to ready (docs/performance.md).
  *
  * The young generation's size is read from --max-semi-space-size once, when
  * V8 sets up the heap, before any script runs: the heap keeps its 4 MB
  * semi-spaces. The entry point calls this before it loads the service, whose
- * packages load most of those modules (80 of them, then, precompiled); the
+ * packages load most of those modules (83 of them, then, precompiled); the
  * ones the entry itself needed, such as the ES module loader's, stay compiled
  * from source.
  */
