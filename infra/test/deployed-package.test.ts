@@ -55,8 +55,6 @@ function runScript(
   })
 }
 
-const connected = (lines: string[]) => lines.some((line) => line.includes('Redis connected'))
-
 function collectOutput(child: ChildProcess): string[] {
   const lines: string[] = []
   for (const stream of [child.stdout, child.stderr]) {
@@ -65,14 +63,25 @@ function collectOutput(child: ChildProcess): string[] {
   return lines
 }
 
-async function listeningOrigin(lines: string[], child: ChildProcess): Promise<string> {
-  for (let waited = 0; waited < 20_000; waited += 50) {
-    const line = lines.find((l) => l.includes('Server listening'))
-    const origin = line && /http:\/\/127\.0\.0\.1:\d+/.exec(line)?.[0]
-    if (origin) return origin
-    if (child.exitCode !== null) break
+/** The first output line that includes `text`, waited for while the process runs. */
+async function lineIncluding(
+  lines: string[],
+  child: ChildProcess,
+  text: string,
+  timeoutMs: number,
+): Promise<string | undefined> {
+  for (let waited = 0; waited < timeoutMs; waited += 50) {
+    const line = lines.find((l) => l.includes(text))
+    if (line !== undefined || child.exitCode !== null) return line
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
+  return undefined
+}
+
+async function listeningOrigin(lines: string[], child: ChildProcess): Promise<string> {
+  const line = await lineIncluding(lines, child, 'Server listening', 20_000)
+  const origin = line && /http:\/\/127\.0\.0\.1:\d+/.exec(line)?.[0]
+  if (origin) return origin
   throw new Error(`the service did not start:\n${lines.join('\n')}`)
 }
 
@@ -221,10 +230,8 @@ t.test(
         })
         await listeningOrigin(lines, withRedis)
         // Logged once the client is ready, which the start does not wait for.
-        for (let waited = 0; waited < 10_000 && !connected(lines); waited += 50) {
-          await new Promise((resolve) => setTimeout(resolve, 50))
-        }
-        t.ok(connected(lines), 'connected to Redis', { output: lines.join('\n') })
+        const connected = await lineIncluding(lines, withRedis, 'Redis connected', 10_000)
+        t.ok(connected, 'connected to Redis', { output: lines.join('\n') })
         withRedis.kill('SIGTERM')
         const [code] = await once(withRedis, 'exit')
         t.equal(code, 0, 'exits 0 on SIGTERM')
