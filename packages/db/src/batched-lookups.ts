@@ -1,25 +1,54 @@
 import type { Knex } from 'knex'
+import { dialectOf } from './dialect.js'
 import { preparedReads } from './prepared-reads.js'
 
 /** The most keys one statement asks for; more in one turn go as several statements. */
 export const MAX_KEYS_PER_STATEMENT = 32
 
 /**
- * A lookup of rows by one key column: `sql` selects from a table `where
- * <column> in (?, …)`, and `keyOf` reads the column back from a row. A row
- * goes to the key equal to its column as JavaScript compares strings, so the
- * column's collation must be binary, and keys must not end in spaces (MySQL's
- * binary collations ignore trailing spaces). Define one as a module constant:
- * each definition has a batcher of its own per database.
+ * A lookup of rows by one key column: `select` names the columns and the
+ * table (`select <columns> from <table>`), `keyColumn` the column the keys
+ * are compared with, and `keyOf` reads it back from a row. A row goes to the
+ * key equal to its column as JavaScript compares strings, so the column's
+ * collation must be binary, and keys must not end in spaces (MySQL's binary
+ * collations ignore trailing spaces). Define one as a module constant: each
+ * definition has a batcher of its own per database.
  */
 export interface LookupDefinition<Row> {
-  sql(placeholders: string): string
+  select: string
+  keyColumn: string
   keyOf(row: Row): string
 }
 
-interface Waiter<Row> {
-  resolve(row: Row | undefined): void
-  reject(error: unknown): void
+/** How one statement asks for several keys, as a dialect reads them best. */
+export interface StatementForm {
+  /** The keys to send for these: the same, or padded to a count with a statement of its own. */
+  keysToSend(keys: string[]): string[]
+  sql(definition: LookupDefinition<unknown>, keyCount: number): string
+}
+
+/**
+ * MySQL: `where <key> in (?, …)`, the keys padded with the first to a power
+ * of two, so that each connection prepares at most six statements per lookup
+ * (1, 2, 4 … 32 keys) instead of one for every count of keys.
+ */
+export const inListForm: StatementForm = {
+  keysToSend: paddedKeys,
+  sql: ({ select, keyColumn }, keyCount) =>
+    `${select} where ${keyColumn} in (${Array.from({ length: keyCount }, () => '?').join(', ')})`,
+}
+
+/**
+ * SQLite: a point select per key, joined by `union all`. For an `in` list
+ * SQLite builds a temporary index of the keys in every statement: under the
+ * register-taken load a statement of about six keys took 20.5 µs that way and
+ * 15 µs this way (docs/performance.md). Statements are prepared in-process,
+ * so one for each count of keys costs nothing to keep.
+ */
+export const unionForm: StatementForm = {
+  keysToSend: (keys) => keys,
+  sql: ({ select, keyColumn }, keyCount) =>
+    Array.from({ length: keyCount }, () => `${select} where ${keyColumn} = ?`).join(' union all '),
 }
 
 /**
@@ -38,7 +67,10 @@ export function lookUp<Row>(
   const batchers = batchersOf(db)
   let batcher = batchers.get(definition) as LookupBatcher<Row> | undefined
   if (batcher === undefined) {
-    batcher = new LookupBatcher(definition, (sql, keys) => preparedReads(db).rows<Row>(sql, keys))
+    const form = dialectOf(db) === 'mysql' ? inListForm : unionForm
+    batcher = new LookupBatcher(definition, form, (sql, keys) =>
+      preparedReads(db).rows<Row>(sql, keys),
+    )
     batchers.set(definition, batcher as LookupBatcher<unknown>)
   }
   return batcher.load(key)
@@ -61,18 +93,29 @@ function batchersOf(db: Knex): Map<LookupDefinition<unknown>, LookupBatcher<unkn
   return params.lookups
 }
 
+interface Waiter<Row> {
+  resolve(row: Row | undefined): void
+  reject(error: unknown): void
+}
+
 /** Collects the keys of one turn and reads them in statements of at most MAX_KEYS_PER_STATEMENT. */
 export class LookupBatcher<Row> {
   #waiting = new Map<string, Array<Waiter<Row>>>()
   #flushScheduled = false
   readonly #definition: LookupDefinition<Row>
+  readonly #form: StatementForm
   readonly #read: (sql: string, keys: string[]) => Promise<Row[]>
+  // Each count's statement text made once: the same string every time, so a
+  // reader's cache of prepared statements finds it without hashing it again.
+  readonly #sqlByKeyCount: string[] = []
 
   constructor(
     definition: LookupDefinition<Row>,
+    form: StatementForm,
     read: (sql: string, keys: string[]) => Promise<Row[]>,
   ) {
     this.#definition = definition
+    this.#form = form
     this.#read = read
   }
 
@@ -105,13 +148,13 @@ export class LookupBatcher<Row> {
   }
 
   #send(batch: Map<string, Array<Waiter<Row>>>) {
-    const keys = paddedKeys([...batch.keys()])
+    const keys = this.#form.keysToSend([...batch.keys()])
     // Started now, not in a later tick: flushLookups counts on the read
     // having begun before the database closes. A reader or a row that throws
     // fails the lookups of this batch, never the turn that sends it.
     let reading: Promise<Row[]>
     try {
-      reading = this.#read(this.#definition.sql(placeholders(keys.length)), keys)
+      reading = this.#read(this.#sqlFor(keys.length), keys)
     } catch (error) {
       reading = Promise.reject(error)
     }
@@ -119,35 +162,31 @@ export class LookupBatcher<Row> {
       .then((rows) => {
         const rowByKey = new Map<string, Row>()
         for (const row of rows) rowByKey.set(this.#definition.keyOf(row), row)
-        return rowByKey
+        for (const [key, waiters] of batch) {
+          const row = rowByKey.get(key)
+          for (const waiter of waiters) waiter.resolve(row)
+        }
       })
-      .then(
-        (rowByKey) => {
-          for (const [key, waiters] of batch) {
-            const row = rowByKey.get(key)
-            for (const waiter of waiters) waiter.resolve(row)
-          }
-        },
-        (error: unknown) => {
-          for (const waiters of batch.values()) for (const waiter of waiters) waiter.reject(error)
-        },
-      )
+      .catch((error: unknown) => {
+        for (const waiters of batch.values()) for (const waiter of waiters) waiter.reject(error)
+      })
+  }
+
+  #sqlFor(keyCount: number): string {
+    let sql = this.#sqlByKeyCount[keyCount]
+    if (sql === undefined) {
+      sql = this.#form.sql(this.#definition, keyCount)
+      this.#sqlByKeyCount[keyCount] = sql
+    }
+    return sql
   }
 }
 
-/**
- * The keys, the first one repeated up to a power of two: each connection then
- * prepares at most six statements per lookup (1, 2, 4 … 32 placeholders)
- * instead of one for every count of keys.
- */
+/** The keys, the first one repeated up to a power of two (inListForm). */
 export function paddedKeys(keys: string[]): string[] {
   let size = 1
   while (size < keys.length) size *= 2
   const padded = keys.slice()
   while (padded.length < size) padded.push(keys[0] as string)
   return padded
-}
-
-function placeholders(count: number): string {
-  return Array.from({ length: count }, () => '?').join(', ')
 }

@@ -123,13 +123,14 @@ type ProfileRow = Pick<UserRow, 'id' | 'username' | 'created_at'>
 // Both columns have binary collations (the migrations) and never end in a
 // space (a UUID; a name of printable ASCII without spaces), as lookUp needs.
 const userById: LookupDefinition<ProfileRow> = {
-  sql: (placeholders) => `select id, username, created_at from users where id in (${placeholders})`,
+  select: 'select id, username, created_at from users',
+  keyColumn: 'id',
   keyOf: (row) => row.id,
 }
 
 const userByCanonicalName: LookupDefinition<Pick<UserRow, 'username_canonical'>> = {
-  sql: (placeholders) =>
-    `select username_canonical from users where username_canonical in (${placeholders})`,
+  select: 'select username_canonical from users',
+  keyColumn: 'username_canonical',
   keyOf: (row) => row.username_canonical,
 }
 

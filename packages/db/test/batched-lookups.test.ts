@@ -1,10 +1,13 @@
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import t from 'tap'
 import {
+  inListForm,
   LookupBatcher,
   type LookupDefinition,
   MAX_KEYS_PER_STATEMENT,
   paddedKeys,
+  type StatementForm,
+  unionForm,
 } from '../src/batched-lookups.js'
 import { type PreparedReads, preparedReads } from '../src/prepared-reads.js'
 import { findUserById, insertUsersInBulk } from '../src/users-repository.js'
@@ -15,14 +18,19 @@ interface Row {
 }
 
 const byKey: LookupDefinition<Row> = {
-  sql: (placeholders) => `select key from rows where key in (${placeholders})`,
+  select: 'select key from rows',
+  keyColumn: 'key',
   keyOf: (row) => row.key,
 }
 
 /** A batcher over rows whose keys are `stored`, recording each statement it is sent. */
-function batcherOver(stored: string[], fail?: (keys: string[]) => boolean) {
+function batcherOver(
+  stored: string[],
+  fail?: (keys: string[]) => boolean,
+  form: StatementForm = inListForm,
+) {
   const statements: Array<{ sql: string; keys: string[] }> = []
-  const batcher = new LookupBatcher(byKey, async (sql, keys) => {
+  const batcher = new LookupBatcher(byKey, form, async (sql, keys) => {
     statements.push({ sql, keys })
     if (fail?.(keys)) throw new Error('the read failed')
     return stored.filter((key) => keys.includes(key)).map((key) => ({ key }))
@@ -85,7 +93,7 @@ t.test('a failed statement fails its own lookups and no others', async (t) => {
 })
 
 t.test('a reader or a row that throws fails the lookups of its batch', async (t) => {
-  const throwing = new LookupBatcher(byKey, () => {
+  const throwing = new LookupBatcher(byKey, inListForm, () => {
     throw new Error('no connection')
   })
   const refused = await Promise.allSettled([throwing.load('a'), throwing.load('b')])
@@ -100,9 +108,26 @@ t.test('a reader or a row that throws fails the lookups of its batch', async (t)
         throw new Error('no key')
       },
     },
+    inListForm,
     async () => [{ key: 'a' }],
   )
   t.same(await badRow.load('a').catch((error: Error) => error.message), 'no key')
+})
+
+t.test('the SQLite form: a point select per key, joined by union all, no padding', async (t) => {
+  const { batcher, statements } = batcherOver(['a', 'c'], undefined, unionForm)
+  const answers = await Promise.all(['a', 'missing', 'c', 'a'].map((key) => batcher.load(key)))
+  t.same(answers, [{ key: 'a' }, undefined, { key: 'c' }, { key: 'a' }])
+  t.same(statements, [
+    {
+      sql: [
+        'select key from rows where key = ?',
+        'select key from rows where key = ?',
+        'select key from rows where key = ?',
+      ].join(' union all '),
+      keys: ['a', 'missing', 'c'],
+    },
+  ])
 })
 
 const ids = Array.from({ length: 5 }, (_, n) => `01900000-0000-7000-8000-00000000000${n}`)
