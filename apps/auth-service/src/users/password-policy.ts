@@ -8,6 +8,9 @@ import { canonicalUsername } from './username.js'
 export const MAX_PASSWORD_BYTES = 72
 
 const NOT_WELL_FORMED = /[\p{Surrogate}\uFFFD]/u
+// One byte and one character per UTF-16 unit, no NUL, nothing ill-formed:
+// most passwords are printable ASCII, and need none of the general checks.
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/
 
 const refusals = {
   isUsername: fixedRefusal(PasswordPolicyViolation, 'must not be the username'),
@@ -43,7 +46,7 @@ export function createPasswordPolicy(
   )
   return {
     refusal(password, username) {
-      if ([...password].length < minLength) return tooShort()
+      if (characterCount(password) < minLength) return tooShort()
       const unhashable = hashableRefusal(password)
       if (unhashable) return unhashable
       if (canonicalUsername(password) === username) {
@@ -63,6 +66,9 @@ export function createPasswordPolicy(
  * registered under an older policy must still be able to log in.
  */
 export function hashableRefusal(password: string): FastifyError | undefined {
+  if (PRINTABLE_ASCII.test(password)) {
+    return password.length > MAX_PASSWORD_BYTES ? refusals.tooLong() : undefined
+  }
   if (Buffer.byteLength(password, 'utf8') > MAX_PASSWORD_BYTES) {
     return refusals.tooLong()
   }
@@ -76,6 +82,10 @@ export function hashableRefusal(password: string): FastifyError | undefined {
     return refusals.notWellFormed()
   }
   return undefined
+}
+
+function characterCount(text: string): number {
+  return PRINTABLE_ASCII.test(text) ? text.length : [...text].length
 }
 
 /** hashableRefusal, throwing the refusal. */

@@ -22,6 +22,14 @@ const CHARACTERS = /^(?:\p{L}\p{M}{0,4}|\p{Nd}|[._-])*$/u
 // Invisible characters (joiners, variation selectors, Hangul fillers) would
 // let two names that look the same belong to different users.
 const INVISIBLE = /\p{Default_Ignorable_Code_Point}/u
+// A name that passes every rule without leaving ASCII: NFC and NFKC leave
+// ASCII as it is, and no ASCII character is invisible or a mark, so for these
+// names the rules come down to this pattern and the canonical form to lower
+// case. It spares most registrations two normalizations and five patterns.
+const PLAIN_ASCII_NAME = new RegExp(
+  `^[A-Za-z0-9][A-Za-z0-9._-]{${MIN_LENGTH - 1},${MAX_LENGTH - 1}}$`,
+)
+const ASCII = /^[^\u0080-\uffff]*$/
 
 const refusals = {
   length: fixedRefusal(InvalidUsername, `must be ${MIN_LENGTH} to ${MAX_LENGTH} characters long`),
@@ -41,6 +49,12 @@ const refusals = {
  * collation, so MySQL and SQLite agree on who is who.
  */
 export function checkUsername(raw: string): Username | FastifyError {
+  if (PLAIN_ASCII_NAME.test(raw)) return { display: raw, canonical: raw.toLowerCase() }
+  return checkUnicodeUsername(raw)
+}
+
+/** checkUsername's rules for any text, without the shortcut for plain ASCII names. */
+export function checkUnicodeUsername(raw: string): Username | FastifyError {
   const display = raw.normalize('NFC')
   const length = [...display].length
   if (length < MIN_LENGTH || length > MAX_LENGTH) {
@@ -72,5 +86,6 @@ export function parseUsername(raw: string): Username {
  * elsewhere, so "ΟΔΥΣΣΕΥΣ" and "οδυσσευσ" would differ: ς is folded to σ.
  */
 export function canonicalUsername(name: string): string {
+  if (ASCII.test(name)) return name.toLowerCase()
   return name.normalize('NFKC').toLowerCase().replaceAll('ς', 'σ')
 }

@@ -1,5 +1,10 @@
 import t from 'tap'
-import { canonicalUsername, checkUsername, parseUsername } from '../../src/users/username.js'
+import {
+  canonicalUsername,
+  checkUnicodeUsername,
+  checkUsername,
+  parseUsername,
+} from '../../src/users/username.js'
 
 t.test('case and width fold into one canonical name', async (t) => {
   for (const name of ['Lorenzo', 'lorenzo', 'LORENZO', 'Ｌｏｒｅｎｚｏ']) {
@@ -47,4 +52,58 @@ t.test('checkUsername returns the refusal that parseUsername throws', async (t) 
   t.type(refusal, Error)
   t.match(refusal, { code: 'INVALID_USERNAME', statusCode: 400, message: /3 to 32/ })
   t.same(checkUsername('Lorenzo'), parseUsername('Lorenzo'))
+})
+
+/** ASCII strings of 0 to 40 characters, mostly of the characters names allow; the same ones every run. */
+function asciiSamples(count: number): string[] {
+  const allowed = 'ABCXYZabcxyz0189._-'
+  // mulberry32: a seeded generator, so that a failure repeats.
+  let seed = 42
+  const next = (below: number) => {
+    seed = (seed + 0x6d2b79f5) | 0
+    let z = Math.imul(seed ^ (seed >>> 15), seed | 1)
+    z ^= z + Math.imul(z ^ (z >>> 7), z | 61)
+    return (((z ^ (z >>> 14)) >>> 0) / 2 ** 32) * below
+  }
+  return Array.from({ length: count }, () => {
+    const length = Math.floor(next(41))
+    return Array.from({ length }, () =>
+      next(4) < 1
+        ? String.fromCharCode(Math.floor(next(128)))
+        : (allowed[Math.floor(next(allowed.length))] as string),
+    ).join('')
+  })
+}
+
+t.test('plain ASCII names get the answer the rules for any text give', async (t) => {
+  const everyCharacter = Array.from({ length: 128 }, (_, code) => String.fromCharCode(code))
+  const names = [
+    ...everyCharacter.map((c) => `${c}bc`),
+    ...everyCharacter.map((c) => `ab${c}`),
+    'ab',
+    'abc',
+    'x'.repeat(32),
+    'x'.repeat(33),
+    ...asciiSamples(20_000),
+  ]
+  let accepted = 0
+  const differing = names.filter((name) => {
+    const shortcut = checkUsername(name)
+    const rules = checkUnicodeUsername(name)
+    if (!(shortcut instanceof Error)) accepted++
+    return shortcut instanceof Error || rules instanceof Error
+      ? !(shortcut instanceof Error && rules instanceof Error && shortcut.message === rules.message)
+      : shortcut.display !== rules.display || shortcut.canonical !== rules.canonical
+  })
+  t.same(differing, [])
+  t.ok(accepted > 1000, `${accepted} of ${names.length} accepted`)
+})
+
+t.test('an ASCII name folds as NFKC and lower case would fold it', async (t) => {
+  const everyCharacter = Array.from({ length: 128 }, (_, code) => String.fromCharCode(code))
+  const names = [everyCharacter.join(''), ...asciiSamples(2000)]
+  t.same(
+    names.filter((name) => canonicalUsername(name) !== name.normalize('NFKC').toLowerCase()),
+    [],
+  )
 })
