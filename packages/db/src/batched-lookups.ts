@@ -2,7 +2,11 @@ import type { Knex } from 'knex'
 import { dialectOf } from './dialect.js'
 import { preparedReads } from './prepared-reads.js'
 
-/** The most keys one statement asks for; more in one turn go as several statements. */
+/**
+ * The most keys one statement asks for; more in one turn go as several
+ * statements. SQLite's form is a compound select of one part per key: keep
+ * this below SQLite's limit on those parts (500 by default).
+ */
 export const MAX_KEYS_PER_STATEMENT = 32
 
 /**
@@ -41,9 +45,10 @@ export const inListForm: StatementForm = {
 /**
  * SQLite: a point select per key, joined by `union all`. For an `in` list
  * SQLite builds a temporary index of the keys in every statement: under the
- * register-taken load a statement of about six keys took 20.5 µs that way and
- * 15 µs this way (docs/performance.md). Statements are prepared in-process,
- * so one for each count of keys costs nothing to keep.
+ * register-taken load a statement of about six keys took about 20 µs that way
+ * and about 15 µs this way (docs/performance.md). Statements are prepared
+ * in-process, so one for each count of keys costs nothing to keep. A batch's
+ * keys are distinct, so no row comes twice.
  */
 export const unionForm: StatementForm = {
   keysToSend: (keys) => keys,
@@ -105,8 +110,8 @@ export class LookupBatcher<Row> {
   readonly #definition: LookupDefinition<Row>
   readonly #form: StatementForm
   readonly #read: (sql: string, keys: string[]) => Promise<Row[]>
-  // Each count's statement text made once: the same string every time, so a
-  // reader's cache of prepared statements finds it without hashing it again.
+  // Each count's statement text made once, not at every flush; SQLite's reader
+  // then finds the same string in its map of prepared statements.
   readonly #sqlByKeyCount: string[] = []
 
   constructor(
@@ -148,12 +153,12 @@ export class LookupBatcher<Row> {
   }
 
   #send(batch: Map<string, Array<Waiter<Row>>>) {
-    const keys = this.#form.keysToSend([...batch.keys()])
     // Started now, not in a later tick: flushLookups counts on the read
     // having begun before the database closes. A reader or a row that throws
     // fails the lookups of this batch, never the turn that sends it.
     let reading: Promise<Row[]>
     try {
+      const keys = this.#form.keysToSend([...batch.keys()])
       reading = this.#read(this.#sqlFor(keys.length), keys)
     } catch (error) {
       reading = Promise.reject(error)

@@ -10,7 +10,7 @@ import {
   unionForm,
 } from '../src/batched-lookups.js'
 import { type PreparedReads, preparedReads } from '../src/prepared-reads.js'
-import { findUserById, insertUsersInBulk } from '../src/users-repository.js'
+import { findUserById, insertUsersInBulk, isUsernameTaken } from '../src/users-repository.js'
 import { forEachDialect } from './with-test-db.js'
 
 interface Row {
@@ -130,10 +130,14 @@ t.test('the SQLite form: a point select per key, joined by union all, no padding
   ])
 })
 
-const ids = Array.from({ length: 5 }, (_, n) => `01900000-0000-7000-8000-00000000000${n}`)
+const ids = Array.from(
+  { length: MAX_KEYS_PER_STATEMENT - 1 },
+  (_, n) => `01900000-0000-7000-8000-${String(n).padStart(12, '0')}`,
+)
+const missingId = '01900000-0000-7000-8000-999999999999'
 
 t.test('on a real database', async (t) => {
-  forEachDialect(t, async (t, db) => {
+  forEachDialect(t, async (t, db, { dialect }) => {
     await insertUsersInBulk(
       db,
       ids.map((id, n) => ({
@@ -145,28 +149,37 @@ t.test('on a real database', async (t) => {
       })),
     )
 
-    t.test('lookups asked for in one turn are one statement', async (t) => {
-      const reads = preparedReads(db)
-      const sent: string[] = []
-      const counting: PreparedReads = {
-        ...reads,
-        rows: (sql, values) => {
-          sent.push(sql)
-          return reads.rows(sql, values)
-        },
-      }
-      const params = db.userParams as { preparedReads?: PreparedReads }
-      params.preparedReads = counting
-      t.teardown(() => {
-        params.preparedReads = reads
-      })
-      const found = await Promise.all(ids.map((id) => findUserById(db, id)))
-      t.same(
-        found.map((user) => user?.username),
-        ['Turn0', 'Turn1', 'Turn2', 'Turn3', 'Turn4'],
-      )
-      t.equal(sent.length, 1)
-    })
+    t.test(
+      "a full batch is one statement in the dialect's form, a missing key unanswered",
+      async (t) => {
+        const reads = preparedReads(db)
+        const sent: string[] = []
+        const counting: PreparedReads = {
+          ...reads,
+          rows: (sql, values) => {
+            sent.push(sql)
+            return reads.rows(sql, values)
+          },
+        }
+        const params = db.userParams as { preparedReads?: PreparedReads }
+        params.preparedReads = counting
+        t.teardown(() => {
+          params.preparedReads = reads
+        })
+        const found = await Promise.all([...ids, missingId].map((id) => findUserById(db, id)))
+        t.same(
+          found.map((user) => user?.username),
+          [...ids.map((_, n) => `Turn${n}`), undefined],
+        )
+        t.equal(sent.length, 1)
+        t.match(sent[0], dialect === 'sqlite' ? /= \? union all / : / in \(\?(, \?)+\)$/)
+        t.equal(
+          await isUsernameTaken(db, 'turn0'),
+          true,
+          'the name check reads through the same form',
+        )
+      },
+    )
 
     t.test('a lookup asked for just before the database closes is read', async (t) => {
       const lookup = findUserById(db, ids[0] as string)

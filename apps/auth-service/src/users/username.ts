@@ -29,6 +29,7 @@ const INVISIBLE = /\p{Default_Ignorable_Code_Point}/u
 const PLAIN_ASCII_NAME = new RegExp(
   `^[A-Za-z0-9][A-Za-z0-9._-]{${MIN_LENGTH - 1},${MAX_LENGTH - 1}}$`,
 )
+// Nothing above U+007F: every such string is its own NFKC form.
 const ASCII = /^[^\u0080-\uffff]*$/
 
 const refusals = {
