@@ -24,8 +24,9 @@ const CHARACTERS = /^(?:\p{L}\p{M}{0,4}|\p{Nd}|[._-])*$/u
 const INVISIBLE = /\p{Default_Ignorable_Code_Point}/u
 // A name that passes every rule without leaving ASCII: NFC and NFKC leave
 // ASCII as it is, and no ASCII character is invisible or a mark, so for these
-// names the rules come down to this pattern and the canonical form to lower
-// case. It spares most registrations two normalizations and five patterns.
+// names the rules come down to this pattern (canonicalUsername takes its own
+// shortcut for ASCII). It spares most registrations two normalizations and
+// five patterns.
 const PLAIN_ASCII_NAME = new RegExp(
   `^[A-Za-z0-9][A-Za-z0-9._-]{${MIN_LENGTH - 1},${MAX_LENGTH - 1}}$`,
 )
@@ -50,7 +51,7 @@ const refusals = {
  * collation, so MySQL and SQLite agree on who is who.
  */
 export function checkUsername(raw: string): Username | FastifyError {
-  if (PLAIN_ASCII_NAME.test(raw)) return { display: raw, canonical: raw.toLowerCase() }
+  if (PLAIN_ASCII_NAME.test(raw)) return { display: raw, canonical: canonicalUsername(raw) }
   return checkUnicodeUsername(raw)
 }
 
