@@ -23,6 +23,21 @@ export {
 export { migrateToLatest, pendingMigrations, rollbackAll } from './migrate.js'
 export { pingDatabase } from './ping.js'
 export {
+  deleteSessions,
+  findRefreshToken,
+  findSession,
+  insertSession,
+  listSessions,
+  type RefreshTokenRecord,
+  type Rotation,
+  refreshTokenSpentAt,
+  rotateRefreshToken,
+  type SessionRecord,
+  type SessionSelector,
+  sessionIdOfRefreshToken,
+} from './sessions-repository.js'
+export { inTransaction, type TransactionOptions } from './transaction.js'
+export {
   deleteUserById,
   endSession,
   findUserByCanonicalName,

@@ -1,8 +1,8 @@
 import type { Knex } from 'knex'
 import { type LookupDefinition, lookUp } from './batched-lookups.js'
-import { queryTimeoutOf } from './create-db.js'
-import { DatabaseError, errorWithCode, runQuery, withinTimeout } from './database-error.js'
-import { dialectOf, sessionIdOf } from './dialect.js'
+import { type DatabaseError, runQuery } from './database-error.js'
+import { dialectOf } from './dialect.js'
+import { inTransaction } from './transaction.js'
 
 /** A stored user, password hash included: never hand this to a serializer. */
 export interface UserRecord {
@@ -46,55 +46,14 @@ export async function insertUsersInBulk(db: Knex, users: UserRecord[]): Promise<
 }
 
 /**
- * Inserts a user in a transaction of its own, so the moment it takes effect
- * is the COMMIT: a statement that failed or timed out before it left nothing
- * behind, even if the server finishes it later. Throws a DatabaseError; when
- * the connection failed after COMMIT was sent, its `outcomeUnknown` is set,
- * with the session that may still commit (see endSession).
+ * Inserts a user in a transaction of its own (inTransaction): when the
+ * connection failed after COMMIT was sent, the DatabaseError's
+ * `outcomeUnknown` is set, with the session that may still commit (see endSession).
  */
 export async function insertUser(db: Knex, user: UserRecord): Promise<void> {
-  const timeoutMs = queryTimeoutOf(db)
-  const trx = await withinTimeout(db.transaction(), timeoutMs)
-  // Knex settles this when the transaction ends; it is awaited only after COMMIT.
-  const settled = trx.executionPromise
-  settled.catch(() => {})
-  let sessionId: number | undefined
-  try {
-    sessionId = await withinTimeout(sessionIdOf(trx), timeoutMs)
-    await runQuery(db, trx<UserRow>('users').insert(toRow(user)))
-  } catch (error) {
-    const failure = knexEndedIt(trx, error)
-    // Not awaited: on a stalled connection the ROLLBACK waits behind the
-    // statement; uncommitted, the row is discarded when the session ends.
-    if (!trx.isCompleted()) trx.rollback().catch(() => {})
-    throw failure
-  }
-  if (trx.isCompleted()) throw knexEndedIt(trx, undefined)
-  // commit() itself always resolves, even when COMMIT fails: its outcome is
-  // the transaction's.
-  trx.commit().catch(() => {})
-  try {
-    await withinTimeout(settled, timeoutMs)
-  } catch (error) {
-    const failed = error as DatabaseError
-    if (failed.unavailable) {
-      failed.outcomeUnknown = true
-      failed.sessionId = sessionId
-    }
-    throw failed
-  }
-}
-
-/**
- * Knex ends a transaction whose connection failed, and refuses its later
- * queries with an error of its own: then COMMIT was never sent.
- */
-function knexEndedIt(trx: Knex.Transaction, error: unknown): unknown {
-  if (!trx.isCompleted()) return error
-  if (error instanceof DatabaseError && error.unavailable) return error
-  return new DatabaseError(
-    errorWithCode('PROTOCOL_CONNECTION_LOST', 'the connection was lost before COMMIT'),
-  )
+  await inTransaction(db, (trx) => runQuery(db, trx<UserRow>('users').insert(toRow(user))), {
+    trackSession: true,
+  })
 }
 
 /**

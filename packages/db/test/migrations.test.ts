@@ -2,7 +2,11 @@ import t from 'tap'
 import { migrateToLatest, rollbackAll } from '../src/migrate.js'
 import { forEachDialect } from './with-test-db.js'
 
-const ALL_MIGRATIONS = ['20261124000000_create_users', '20261125000000_create_idempotency_keys']
+const ALL_MIGRATIONS = [
+  '20261124000000_create_users',
+  '20261125000000_create_idempotency_keys',
+  '20261206000000_create_sessions',
+]
 
 t.test('migrations go up, all the way down, and up again', async (t) => {
   forEachDialect(
@@ -11,9 +15,12 @@ t.test('migrations go up, all the way down, and up again', async (t) => {
       t.same(await migrateToLatest(db), ALL_MIGRATIONS)
       t.ok(await db.schema.hasTable('users'))
       t.ok(await db.schema.hasTable('idempotency_keys'))
+      t.ok(await db.schema.hasTable('sessions'))
+      t.ok(await db.schema.hasTable('refresh_tokens'))
       t.same(await migrateToLatest(db), [], 'a second run applies nothing')
       t.same(await rollbackAll(db), [...ALL_MIGRATIONS].reverse())
       t.notOk(await db.schema.hasTable('users'))
+      t.notOk(await db.schema.hasTable('refresh_tokens'))
       t.same(await migrateToLatest(db), ALL_MIGRATIONS)
       t.ok(await db.schema.hasTable('users'))
     },

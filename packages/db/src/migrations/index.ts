@@ -1,6 +1,7 @@
 import type { Knex } from 'knex'
 import * as createUsers from './20261124000000_create_users.js'
 import * as createIdempotencyKeys from './20261125000000_create_idempotency_keys.js'
+import * as createSessions from './20261206000000_create_sessions.js'
 
 interface Migration {
   up(db: Knex): Promise<void>
@@ -12,6 +13,7 @@ interface Migration {
 const migrations: ReadonlyArray<readonly [string, Migration]> = [
   ['20261124000000_create_users', createUsers],
   ['20261125000000_create_idempotency_keys', createIdempotencyKeys],
+  ['20261206000000_create_sessions', createSessions],
 ]
 
 // Entries are `{ file }` objects because the knex CLI prints that property.
