@@ -35,10 +35,20 @@ export const errorCodes = {
     description:
       'The bearer token is missing, malformed, expired, not signed by one of our keys, issued for another issuer or audience, or its user no longer exists.',
   },
+  INVALID_REFRESH_TOKEN: {
+    statusCode: 401,
+    description:
+      'The refresh token is unknown, expired, revoked, or was spent before the reuse grace (which ends its session). The answer does not say which.',
+  },
   CLIENT_CERTIFICATE_REQUIRED: {
     statusCode: 403,
     description:
       'Mutual TLS is on and the connection presented no client certificate signed by the configured CA.',
+  },
+  CALLER_NOT_PERMITTED: {
+    statusCode: 403,
+    description:
+      'The calling service (its client certificate identity) has no permission for this route under CALLER_POLICY_FILE, or the route acts on other users and NODE_ENV=production grants that to no caller without a policy.',
   },
   NOT_FOUND: {
     statusCode: 404,
@@ -47,6 +57,10 @@ export const errorCodes = {
   USER_NOT_FOUND: {
     statusCode: 404,
     description: 'No user has this id.',
+  },
+  SESSION_NOT_FOUND: {
+    statusCode: 404,
+    description: 'The user has no live session with this id.',
   },
   USERNAME_TAKEN: {
     statusCode: 409,

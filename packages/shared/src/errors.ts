@@ -37,3 +37,12 @@ export const ClientCertificateRequired = defineError(
   'CLIENT_CERTIFICATE_REQUIRED',
   'Present a client certificate signed by the trusted CA',
 )
+export const InvalidRefreshToken = defineError(
+  'INVALID_REFRESH_TOKEN',
+  'The refresh token is not valid; log in again',
+)
+export const CallerNotPermitted = defineError(
+  'CALLER_NOT_PERMITTED',
+  'This caller lacks the permission %s',
+)
+export const SessionNotFound = defineError('SESSION_NOT_FOUND', 'No live session has this id')

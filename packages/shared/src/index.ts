@@ -6,16 +6,19 @@ export {
   JSON_BODY_ERRORS,
 } from './error-response.js'
 export {
+  CallerNotPermitted,
   ClientCertificateRequired,
   DatabaseUnavailable,
   IdempotencyKeyReused,
   InvalidCredentials,
+  InvalidRefreshToken,
   InvalidToken,
   InvalidUsername,
   Overloaded,
   PasswordPolicyViolation,
   RateLimited,
   RequestInProgress,
+  SessionNotFound,
   ShuttingDown,
   UnsupportedMediaType,
   UserNotFound,
@@ -30,6 +33,34 @@ export {
   readinessSchema,
 } from './health.js'
 export {
+  isPermission,
+  PERMISSIONS,
+  type Permission,
+  PRIVILEGED_PERMISSIONS,
+  permissions,
+} from './permissions.js'
+export {
+  IntrospectionResponse,
+  IntrospectTokenBody,
+  introspectTokenSchema,
+  RefreshTokenBody,
+  RevokeTokenBody,
+  refreshTokenSchema,
+  revokeTokenSchema,
+} from './refresh-tokens.js'
+export {
+  endMyOtherSessionsSchema,
+  endMySessionSchema,
+  endUserSessionSchema,
+  endUserSessionsSchema,
+  listMySessionsSchema,
+  listUserSessionsSchema,
+  SessionIdParams,
+  SessionList,
+  SessionView,
+  UserSessionParams,
+} from './sessions.js'
+export {
   ACCESS_TOKEN_ALGORITHM,
   ACCESS_TOKEN_TYPE,
   AccessTokenClaims,
@@ -40,6 +71,7 @@ export {
   jwksSchema,
   LoginBody,
   PublicJwk,
+  TokenPairResponse,
 } from './tokens.js'
 export {
   currentUserSchema,

@@ -31,6 +31,24 @@ export const AccessTokenResponse = Type.Object(
 )
 export type AccessTokenResponse = Static<typeof AccessTokenResponse>
 
+/** What a login and a refresh answer: an access token and the session's next refresh token. */
+export const TokenPairResponse = Type.Object(
+  {
+    ...AccessTokenResponse.properties,
+    refreshToken: Type.String({
+      description:
+        'Opaque, single use: POST it to /tokens/refresh for the next pair. 256 random bits, base64url.',
+    }),
+    refreshExpiresIn: Type.Integer({
+      minimum: 1,
+      description:
+        'Seconds until the session ends unless refreshed: the idle lifetime, or what is left of the absolute one.',
+    }),
+  },
+  { additionalProperties: false },
+)
+export type TokenPairResponse = Static<typeof TokenPairResponse>
+
 /** The claims of an access token: what a verifying service reads after `jwtVerify`. */
 export const AccessTokenClaims = Type.Object({
   sub: Type.String({ description: 'The user id.' }),
@@ -40,6 +58,9 @@ export const AccessTokenClaims = Type.Object({
   iss: Type.String({ description: 'TOKEN_ISSUER of the service that signed it.' }),
   aud: Type.String({ description: 'TOKEN_AUDIENCE of the service that signed it.' }),
   jti: Type.String({ description: 'A unique id for this token.' }),
+  sid: Type.String({
+    description: 'The session the token was issued in: it ends when the session is revoked.',
+  }),
 })
 export type AccessTokenClaims = Static<typeof AccessTokenClaims>
 
@@ -63,16 +84,17 @@ export const JsonWebKeySet = Type.Object(
 export type JsonWebKeySet = Static<typeof JsonWebKeySet>
 
 export const createTokenSchema = {
-  summary: 'Log in: check a password and issue an access token',
+  summary: 'Log in: check a password, start a session, issue an access and a refresh token',
   tags: ['tokens'],
   body: LoginBody,
   response: {
-    200: AccessTokenResponse,
+    200: TokenPairResponse,
     ...errorResponses(
       ...JSON_BODY_ERRORS,
       'INVALID_USERNAME',
       'PASSWORD_POLICY',
       'INVALID_CREDENTIALS',
+      'CALLER_NOT_PERMITTED',
       'RATE_LIMITED',
       'DATABASE_UNAVAILABLE',
       ...COMMON_ERRORS,

@@ -62,6 +62,7 @@ export const registerUserSchema = {
       'USERNAME_TAKEN',
       'REQUEST_IN_PROGRESS',
       'IDEMPOTENCY_KEY_REUSED',
+      'CALLER_NOT_PERMITTED',
       'RATE_LIMITED',
       'DATABASE_UNAVAILABLE',
       ...COMMON_ERRORS,
@@ -77,6 +78,7 @@ export const getUserSchema = {
     200: UserView,
     ...errorResponses(
       'VALIDATION_FAILED',
+      'CALLER_NOT_PERMITTED',
       'USER_NOT_FOUND',
       'DATABASE_UNAVAILABLE',
       ...COMMON_ERRORS,

@@ -7,6 +7,9 @@ export interface Certificates {
   serverKey: string
   clientCert: string
   clientKey: string
+  /** A client certificate whose URI SAN is SPIFFE_CLIENT_ID (its CN is `spiffe-client`). */
+  spiffeClientCert: string
+  spiffeClientKey: string
   /** A client certificate from a CA the server does not trust. */
   strangerCert: string
   strangerKey: string
@@ -59,6 +62,9 @@ function issue(dir: string, ca: string, name: string, extensions: string) {
   )
 }
 
+/** The SPIFFE ID the test CA's spiffe-client certificate carries. */
+export const SPIFFE_CLIENT_ID = 'spiffe://cluster.local/ns/shop/sa/checkout'
+
 /** A throwaway CA with a server and a client certificate, and a stranger's, made with openssl in `dir`. */
 export function makeCertificates(dir: string): Certificates {
   makeCa(dir, 'test-ca')
@@ -70,6 +76,12 @@ export function makeCertificates(dir: string): Certificates {
     'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth',
   )
   issue(dir, 'test-ca', 'client', 'extendedKeyUsage=clientAuth')
+  issue(
+    dir,
+    'test-ca',
+    'spiffe-client',
+    `subjectAltName=URI:${SPIFFE_CLIENT_ID}\nextendedKeyUsage=clientAuth`,
+  )
   issue(dir, 'stranger-ca', 'stranger', 'extendedKeyUsage=clientAuth')
   const file = (name: string) => path.join(dir, name)
   return {
@@ -78,6 +90,8 @@ export function makeCertificates(dir: string): Certificates {
     serverKey: file('server.key'),
     clientCert: file('client.crt'),
     clientKey: file('client.key'),
+    spiffeClientCert: file('spiffe-client.crt'),
+    spiffeClientKey: file('spiffe-client.key'),
     strangerCert: file('stranger.crt'),
     strangerKey: file('stranger.key'),
   }

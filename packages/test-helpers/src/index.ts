@@ -1,1 +1,6 @@
-export { type Certificates, makeCertificates, opensslMissing } from './certificates.js'
+export {
+  type Certificates,
+  makeCertificates,
+  opensslMissing,
+  SPIFFE_CLIENT_ID,
+} from './certificates.js'
