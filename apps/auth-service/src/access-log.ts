@@ -65,6 +65,8 @@ export function logRequestCompleted(
     path: pathWithoutQuery(request.url),
     statusCode: reply.statusCode,
     durationMs: Math.round(reply.elapsedTime * 100) / 100,
+    // The calling service, under mutual TLS; never a token.
+    ...(request.caller ? { caller: request.caller } : {}),
   }
   if (error) reply.log.error({ ...line, err: error }, 'request errored')
   else reply.log[level](line, 'request completed')

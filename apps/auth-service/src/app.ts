@@ -7,6 +7,7 @@ import type { AppConfig } from './config.js'
 import { clientErrorHandler, frameworkErrorHandler } from './errors/framework-errors.js'
 import { LazyLogger } from './lazy-logger.js'
 import accessTokens from './plugins/access-tokens.js'
+import callers from './plugins/callers.js'
 import clientCertificates from './plugins/client-certificates.js'
 import database from './plugins/database.js'
 import errorHandler from './plugins/error-handler.js'
@@ -21,9 +22,11 @@ import passwordPolicy from './plugins/password-policy.js'
 import rateLimits from './plugins/rate-limits.js'
 import registrationRollback from './plugins/registration-rollback.js'
 import requestId, { requestIdGenerator } from './plugins/request-id.js'
+import sessions from './plugins/sessions.js'
 import shutdown from './plugins/shutdown.js'
 import healthRoutes from './routes/health/index.js'
 import metricsRoutes from './routes/metrics/index.js'
+import sessionRoutes from './routes/sessions/index.js'
 import tokenRoutes from './routes/tokens/index.js'
 import usersRoutes from './routes/users/index.js'
 import wellKnownRoutes from './routes/well-known/index.js'
@@ -40,6 +43,8 @@ export interface BuildAppOptions {
   logStream?: DestinationStream
   /** Human-readable logs, for a terminal. */
   prettyLogs?: boolean
+  /** Milliseconds since the epoch; tests move it to expire sessions and tokens. */
+  now?: () => number
 }
 
 /** Builds the service from a validated config; the caller decides whether to listen. */
@@ -88,13 +93,17 @@ export function buildApp(config: AppConfig, options: BuildAppOptions = {}) {
   app.register(jsonBody)
   app.register(requestId)
   app.register(shutdown)
-  app.register(clientCertificates, { required: config.tls?.clientCaFile !== undefined })
+  const mutualTls = config.tls?.clientCaFile !== undefined
+  app.register(clientCertificates, { required: mutualTls })
+  app.register(callers, { ...config.callers, mutualTls })
   app.register(loadShedding, config.pressure)
   app.register(rateLimits, config.rateLimits)
   app.register(notFound)
   // Keys before the database: a missing or unusable key stops the start before any migration.
-  app.register(accessTokens, config.tokens)
+  const now = options.now ?? Date.now
+  app.register(accessTokens, { ...config.tokens, now })
   app.register(database, { target: config.database, limits: config.databaseLimits })
+  app.register(sessions, { ...config.sessions, now })
   app.register(registrationRollback)
   app.register(idempotency, { ttlMs: config.idempotencyKeyTtlMs })
   app.register(passwordHasher, config.hashing)
@@ -104,6 +113,7 @@ export function buildApp(config: AppConfig, options: BuildAppOptions = {}) {
   app.register(metricsRoutes)
   app.register(usersRoutes)
   app.register(tokenRoutes)
+  app.register(sessionRoutes)
   app.register(wellKnownRoutes)
   return app
 }

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net'
 import path from 'node:path'
 import { type DatabaseTarget, parseDatabaseUrl } from '@auth-service/db'
-import type { ShutdownSettings, TlsSettings } from './config.js'
+import type { SessionSettings, ShutdownSettings, TlsSettings } from './config.js'
 import type { ConfigEnv } from './config-schema.js'
 
 /** A setting that cannot be used: the message names the variable, never a secret. */
@@ -62,6 +62,19 @@ export function shutdownOf(parsed: ConfigEnv): ShutdownSettings {
     )
   }
   return { drainDelayMs: parsed.SHUTDOWN_DRAIN_DELAY_MS, timeoutMs: parsed.SHUTDOWN_TIMEOUT_MS }
+}
+
+export function sessionsOf(parsed: ConfigEnv): SessionSettings {
+  if (parsed.SESSION_IDLE_TTL > parsed.SESSION_TTL) {
+    throw new ConfigError(
+      'invalid configuration: env/SESSION_IDLE_TTL must not be longer than SESSION_TTL, the absolute session lifetime',
+    )
+  }
+  return {
+    ttlMs: parsed.SESSION_TTL * 1000,
+    idleTtlMs: parsed.SESSION_IDLE_TTL * 1000,
+    reuseGraceMs: parsed.REFRESH_REUSE_GRACE_SECONDS * 1000,
+  }
 }
 
 export function tlsOf(parsed: ConfigEnv): TlsSettings | undefined {

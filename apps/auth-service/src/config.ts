@@ -4,9 +4,11 @@ import type { DatabaseTarget } from '@auth-service/db'
 import { parseEnv } from './config-env.js'
 import { ConfigSchema, type LogLevel } from './config-schema.js'
 import {
+  ConfigError,
   databaseTargetOf,
   redisUrlOf,
   resolvePath,
+  sessionsOf,
   shutdownOf,
   tlsOf,
   trustProxyOf,
@@ -25,6 +27,22 @@ export interface TokenSettings {
   signingKeyFileRequired: boolean
   /** Folder of PEM public keys that still verify (the previous keys, during a rotation). */
   verifyKeysDir: string | undefined
+}
+
+export interface SessionSettings {
+  /** From login to the end, whatever the refreshes. */
+  ttlMs: number
+  /** From the last login or refresh to the end. */
+  idleTtlMs: number
+  /** How long a spent refresh token may be sent again for the same successor. */
+  reuseGraceMs: number
+}
+
+export interface CallerSettings {
+  /** JSON or YAML granting permissions to client-certificate identities. */
+  policyFile: string | undefined
+  /** NODE_ENV=production: without a policy, no caller acts on other users. */
+  production: boolean
 }
 
 export interface DatabaseLimits {
@@ -83,6 +101,8 @@ export interface AppConfig {
   passwordMinLength: number
   logLevel: LogLevel
   tokens: TokenSettings
+  sessions: SessionSettings
+  callers: CallerSettings
   /** How long an Idempotency-Key and its answer are kept. */
   idempotencyKeyTtlMs: number
   /** The page at /docs that renders the OpenAPI document (which is always served). */
@@ -101,6 +121,12 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   const parsed = parseEnv(ConfigSchema, env)
   // `Production` must not slip through as "not production" on a typo of case.
   const production = parsed.NODE_ENV.trim().toLowerCase() === 'production'
+  const tls = tlsOf(parsed)
+  if (parsed.CALLER_POLICY_FILE !== undefined && tls?.clientCaFile === undefined) {
+    throw new ConfigError(
+      'invalid configuration: env/CALLER_POLICY_FILE needs TLS_CLIENT_CA_FILE: callers are told apart by their client certificates',
+    )
+  }
   return {
     port: parsed.PORT,
     host: parsed.HOST,
@@ -129,6 +155,8 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       signingKeyFileRequired: production,
       verifyKeysDir: resolvePath(parsed.TOKEN_VERIFY_KEYS_DIR),
     },
+    sessions: sessionsOf(parsed),
+    callers: { policyFile: resolvePath(parsed.CALLER_POLICY_FILE), production },
     idempotencyKeyTtlMs: parsed.IDEMPOTENCY_KEY_TTL_SECONDS * 1000,
     // Off in production unless asked for: a browser page that an internal
     // service's callers do not need, whose code slows the start (README).
@@ -152,6 +180,6 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
           : parsed.MAX_HEAP_USED_MB * 1024 * 1024,
     },
     shutdown: shutdownOf(parsed),
-    tls: tlsOf(parsed),
+    tls,
   }
 }

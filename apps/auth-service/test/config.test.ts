@@ -23,6 +23,8 @@ t.test('with nothing set, the defaults apply', async (t) => {
       signingKeyFileRequired: false,
       verifyKeysDir: undefined,
     },
+    sessions: { ttlMs: 2_592_000_000, idleTtlMs: 604_800_000, reuseGraceMs: 10_000 },
+    callers: { policyFile: undefined, production: false },
     idempotencyKeyTtlMs: 86_400_000,
     docsUiEnabled: true,
     rateLimits: {

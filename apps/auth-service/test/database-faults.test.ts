@@ -2,7 +2,7 @@ import { createDb, migrateToLatest } from '@auth-service/db'
 import { testDialects } from '@auth-service/db/testing'
 import t, { type Test } from 'tap'
 import type { App } from '../src/app.js'
-import { assertErrorBody, registerUser } from './helpers/requests.js'
+import { assertErrorBody, logIn, refresh, registerUser } from './helpers/requests.js'
 import { startTcpProxy } from './helpers/tcp-proxy.js'
 import { startTestApp } from './helpers/test-app.js'
 
@@ -177,5 +177,55 @@ t.test(
         .then((row) => Number(row?.users)),
       0,
     )
+  },
+)
+
+t.test(
+  'a refresh during a cut gets 503, and the old token still works: never neither, never two chains',
+  { skip: mysql?.skip },
+  async (t) => {
+    const { direct, proxy, proxiedUrl } = await proxiedDatabase(t)
+    const { app, logs } = await startTestApp(t, proxiedUrl, BOUNDS)
+    const credentials = { username: 'cut', password: 'a fine passphrase' }
+    await registerUser(app, credentials)
+    const { refreshToken } = (await logIn(app, credentials)).json()
+    proxy.stall()
+    assertErrorBody(t, await refresh(app, refreshToken), 503, 'DATABASE_UNAVAILABLE')
+    await proxy.restore()
+    let retried = await refresh(app, refreshToken)
+    // A connection attempt begun during the stall may still fail just after it.
+    for (let attempt = 1; retried.statusCode === 503 && attempt < 5; attempt++) {
+      retried = await refresh(app, refreshToken)
+    }
+    t.equal(retried.statusCode, 200, 'the token sent during the cut still works')
+    const live = await direct('refresh_tokens').whereNull('spent_at')
+    t.equal(live.length, 1, 'one live token in the session')
+    t.equal((await refresh(app, retried.json().refreshToken)).statusCode, 200)
+    t.notMatch(logs(), refreshToken)
+  },
+)
+
+t.test(
+  'a refresh held up past its timeout by a lock leaves the token unspent',
+  { skip: mysql?.skip },
+  async (t) => {
+    const { direct, proxiedUrl } = await proxiedDatabase(t)
+    const { app } = await startTestApp(t, proxiedUrl, BOUNDS)
+    const credentials = { username: 'held', password: 'a fine passphrase' }
+    await registerUser(app, credentials)
+    const { refreshToken } = (await logIn(app, credentials)).json()
+    const locker = await direct.transaction()
+    await locker.raw("select id from sessions where id >= '' for update")
+    assertErrorBody(t, await refresh(app, refreshToken), 503, 'DATABASE_UNAVAILABLE')
+    await locker.commit()
+    const runningUpdates = async () => {
+      const [rows] = await direct.raw(
+        "select count(*) as running from information_schema.processlist where info like 'update `sessions`%'",
+      )
+      return Number(rows[0].running)
+    }
+    while ((await runningUpdates()) > 0) await new Promise((resolve) => setImmediate(resolve))
+    t.equal((await direct('refresh_tokens').whereNotNull('spent_at')).length, 0, 'nothing spent')
+    t.equal((await refresh(app, refreshToken)).statusCode, 200, 'and it works now')
   },
 )

@@ -19,7 +19,7 @@ t.test('db:migrate applies the migrations to DATABASE_URL and exits 0', async (t
       const first = await run(process.execPath, ['--import=tsx', MIGRATE], { env })
       t.match(
         first.stdout,
-        /"applied":\["20261124000000_create_users","20261125000000_create_idempotency_keys"\]/,
+        /"applied":\["20261124000000_create_users","20261125000000_create_idempotency_keys","20261206000000_create_sessions"\]/,
       )
       const second = await run(process.execPath, ['--import=tsx', MIGRATE], { env })
       t.match(second.stdout, /"applied":\[\]/, 'a second run has nothing to do')
@@ -38,7 +38,7 @@ t.test('db:migrate in production needs no token signing key', async (t) => {
   const migrated = await run(process.execPath, ['--import=tsx', MIGRATE], { env })
   t.match(
     migrated.stdout,
-    /"applied":\["20261124000000_create_users","20261125000000_create_idempotency_keys"\]/,
+    /"applied":\["20261124000000_create_users","20261125000000_create_idempotency_keys","20261206000000_create_sessions"\]/,
   )
 })
 

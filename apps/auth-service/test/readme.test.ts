@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
-import { errorCodes } from '@auth-service/shared'
+import { errorCodes, PERMISSIONS } from '@auth-service/shared'
 import t from 'tap'
 import { ConfigSchema } from '../src/config.js'
 
@@ -15,5 +15,11 @@ t.test('the README documents every error code with its status', async (t) => {
 t.test('the README documents every configuration variable', async (t) => {
   for (const name of Object.keys(ConfigSchema.properties)) {
     t.match(readme, new RegExp(`\\|\\s*\`${name}\`\\s*\\|`), name)
+  }
+})
+
+t.test('the README documents every caller permission', async (t) => {
+  for (const permission of PERMISSIONS) {
+    t.match(readme, new RegExp(`\\|\\s*\`${permission}\`\\s*\\|`), permission)
   }
 })

@@ -1,58 +1,10 @@
-import { readFileSync } from 'node:fs'
-import { request } from 'node:https'
-import { type Certificates, makeCertificates, opensslMissing } from '@auth-service/test-helpers'
+import { makeCertificates, opensslMissing } from '@auth-service/test-helpers'
 import t from 'tap'
 import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
-import { readBody } from './helpers/read-body.js'
-import { type DialectContext, forEachDialect } from './helpers/test-app.js'
+import { httpsRequest, startHttps } from './helpers/https-request.js'
+import { forEachDialect } from './helpers/test-app.js'
 import { tempDir } from './helpers/token-keys.js'
-
-interface Answer {
-  status: number
-  /** The JSON body's `code`, when there is one. */
-  code?: string
-}
-
-function httpsRequest(
-  url: string,
-  options: { ca: string; cert?: string; key?: string; method?: string; body?: unknown },
-): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      {
-        method: options.method ?? 'GET',
-        ca: readFileSync(options.ca),
-        ...(options.cert ? { cert: readFileSync(options.cert) } : {}),
-        ...(options.key ? { key: readFileSync(options.key) } : {}),
-        headers: { 'content-type': 'application/json' },
-      },
-      (res) => {
-        readBody(res).then((body) => {
-          const json = res.headers['content-type']?.startsWith('application/json')
-          resolve({ status: res.statusCode ?? 0, code: json ? JSON.parse(body).code : undefined })
-        }, reject)
-      },
-    )
-    req.on('error', reject)
-    req.end(options.body === undefined ? undefined : JSON.stringify(options.body))
-  })
-}
-
-/** An app of this dialect serving HTTPS with the test certificates; resolves with its origin. */
-async function startHttps(
-  startApp: DialectContext['startApp'],
-  certificates: Certificates,
-  env: Record<string, string> = {},
-): Promise<string> {
-  const { app } = await startApp({
-    TLS_CERT_FILE: certificates.serverCert,
-    TLS_KEY_FILE: certificates.serverKey,
-    ...env,
-  })
-  return app.listen({ port: 0, host: '127.0.0.1' })
-}
 
 t.test(
   'with TLS_CERT_FILE and TLS_KEY_FILE the service speaks HTTPS only',

@@ -17,7 +17,10 @@ declare module 'fastify' {
 }
 
 /** Signs access tokens, verifies bearer tokens, and holds the key set to publish. */
-export default fp<TokenSettings>(
+/** The token settings, and the clock tokens are issued and verified by. */
+export type AccessTokensOptions = TokenSettings & { now: () => number }
+
+export default fp<AccessTokensOptions>(
   async (fastify, settings) => {
     const keys = await loadTokenKeys(settings)
     if (keys.ephemeral) {
@@ -29,7 +32,7 @@ export default fp<TokenSettings>(
       { signingKid: keys.signingKid, publishedKeys: keys.jwks.keys.length },
       'token keys loaded',
     )
-    const accessTokens = createAccessTokens(keys, settings)
+    const accessTokens = createAccessTokens(keys, settings, settings.now)
     fastify.decorate('accessTokens', accessTokens)
     fastify.decorate('deriveSecret', (purpose: string) => derivedSecret(keys.signingKey, purpose))
     fastify.decorate('authenticate', (request: FastifyRequest) =>

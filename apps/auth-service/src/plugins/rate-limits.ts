@@ -86,11 +86,14 @@ export default fp<RateLimitSettings>(
         'retry-after': String(retryAfterSeconds),
       })
     }
-    // IPv6 callers are counted per /64, as one host usually holds a whole one.
-    const address = (request: FastifyRequest) => normalizeIP(request.ip, 64)
+    // A calling service by its certificate identity: behind a mesh its pods
+    // share that, not an address. Else by address, IPv6 per /64, as one host
+    // usually holds a whole one.
+    const callerOrAddress = (request: FastifyRequest) =>
+      request.caller === null ? normalizeIP(request.ip, 64) : `caller ${request.caller}`
 
     const perAddress = (name: string, max: number): LimitHook[] => {
-      const check = counter(name, max, address)
+      const check = counter(name, max, callerOrAddress)
       return [
         async (request, reply) => {
           const result = await check(request)
@@ -135,7 +138,7 @@ export default fp<RateLimitSettings>(
       notFoundPerAddress: perAddress('not-found-address', settings.notFoundPerAddress),
     })
   },
-  { name: 'rate-limits', dependencies: ['metrics'] },
+  { name: 'rate-limits', dependencies: ['metrics', 'callers'] },
 )
 
 function usernameOf(request: FastifyRequest): string | undefined {

@@ -15,7 +15,8 @@ import type { TokenKeys } from './token-keys.js'
 export interface AccessTokens {
   /** The public keys, as served at the JWKS endpoint. */
   readonly jwks: JsonWebKeySet
-  issue(user: Pick<UserProfile, 'id' | 'username'>): Promise<AccessTokenResponse>
+  /** An access token for the user, in session `sessionId` (its `sid` claim). */
+  issue(user: Pick<UserProfile, 'id' | 'username'>, sessionId: string): Promise<AccessTokenResponse>
   /** Resolves with the claims, or rejects with a TokenRejected saying why. */
   verify(token: string): Promise<AccessTokenClaims>
 }
@@ -36,7 +37,11 @@ const CLOCK_TOLERANCE_SECONDS = 5
 
 type Settings = Pick<TokenSettings, 'ttlSeconds' | 'issuer' | 'audience'>
 
-export function createAccessTokens(keys: TokenKeys, settings: Settings): AccessTokens {
+export function createAccessTokens(
+  keys: TokenKeys,
+  settings: Settings,
+  now: () => number = Date.now,
+): AccessTokens {
   // Verification goes through the same key set we publish, exactly as a
   // calling service does: the key is chosen by kid, and only EdDSA is allowed,
   // so `alg: none` and HS256 signed with a public key as the secret fail.
@@ -55,10 +60,12 @@ export function createAccessTokens(keys: TokenKeys, settings: Settings): AccessT
     // Replicas' clocks differ a little; `iat` from one must pass on another.
     clockTolerance: CLOCK_TOLERANCE_SECONDS,
   }
+  const seconds = () => Math.floor(now() / 1000)
   return {
     jwks: keys.jwks,
-    async issue(user) {
-      const accessToken = await new SignJWT({ preferred_username: user.username })
+    async issue(user, sessionId) {
+      const issuedAt = seconds()
+      const accessToken = await new SignJWT({ preferred_username: user.username, sid: sessionId })
         .setProtectedHeader({
           alg: ACCESS_TOKEN_ALGORITHM,
           kid: keys.signingKid,
@@ -67,18 +74,17 @@ export function createAccessTokens(keys: TokenKeys, settings: Settings): AccessT
         .setSubject(user.id)
         .setIssuer(settings.issuer)
         .setAudience(settings.audience)
-        .setIssuedAt()
-        .setExpirationTime(`${settings.ttlSeconds}s`)
+        .setIssuedAt(issuedAt)
+        .setExpirationTime(issuedAt + settings.ttlSeconds)
         .setJti(randomUUID())
         .sign(keys.signingKey)
       return { accessToken, tokenType: 'Bearer', expiresIn: settings.ttlSeconds }
     },
     async verify(token) {
-      const { payload } = await jwtVerify(token, publishedKeys, verifyOptions).catch(
-        (error: unknown) => {
-          throw rejectionFor(error)
-        },
-      )
+      const options = { ...verifyOptions, currentDate: new Date(now()) }
+      const { payload } = await jwtVerify(token, publishedKeys, options).catch((error: unknown) => {
+        throw rejectionFor(error)
+      })
       if (!claimsShape.Check(payload)) throw new TokenRejected('is not valid', 'claims shape')
       return payload
     },

@@ -69,3 +69,27 @@ export async function countUsers(app: App): Promise<number> {
   const [row] = await app.db('users').count({ count: '*' })
   return Number(row?.count)
 }
+
+/** A clock for an app that the test moves forward. */
+export function manualClock(start = Date.now()) {
+  let current = start
+  return {
+    now: () => current,
+    advance(ms: number) {
+      current += ms
+    },
+  }
+}
+
+export function refresh(app: App, refreshToken: unknown) {
+  return postJson(app, '/tokens/refresh', { refreshToken })
+}
+
+export function introspect(app: App, token: string) {
+  return postJson(app, '/tokens/introspect', { token })
+}
+
+/** A request with this bearer token. */
+export function withBearer(app: App, method: 'GET' | 'DELETE', url: string, accessToken: string) {
+  return app.inject({ method, url, headers: { authorization: `Bearer ${accessToken}` } })
+}

@@ -10,11 +10,16 @@ export interface TestApp {
   logs(): string
 }
 
+export interface TestAppOptions {
+  /** The app's clock, in milliseconds since the epoch. */
+  now?: () => number
+}
+
 export interface DialectContext extends TestApp {
   dialect: TestDialect['dialect']
   databaseUrl: string
   /** Another app on the same database, with extra settings. */
-  startApp(env?: Record<string, string>): Promise<TestApp>
+  startApp(env?: Record<string, string>, options?: TestAppOptions): Promise<TestApp>
 }
 
 // Cost 4 keeps the suite fast; one test proves the default cost reaches the database.
@@ -27,13 +32,18 @@ export async function startTestApp(
   t: Test,
   databaseUrl: string,
   env: Record<string, string> = {},
+  options: TestAppOptions = {},
 ): Promise<TestApp> {
-  const started = await buildTestApp(databaseUrl, env)
+  const started = await buildTestApp(databaseUrl, env, options)
   t.teardown(() => started.app.close())
   return started
 }
 
-async function buildTestApp(databaseUrl: string, env: Record<string, string>): Promise<TestApp> {
+async function buildTestApp(
+  databaseUrl: string,
+  env: Record<string, string>,
+  options: TestAppOptions = {},
+): Promise<TestApp> {
   const lines: string[] = []
   const logStream = new Writable({
     write(chunk, _encoding, done) {
@@ -42,7 +52,7 @@ async function buildTestApp(databaseUrl: string, env: Record<string, string>): P
     },
   })
   const config = loadConfig({ ...TEST_ENV, DATABASE_URL: databaseUrl, ...env })
-  const app = buildApp(config, { logStream })
+  const app = buildApp(config, { logStream, ...options })
   await app.ready()
   return { app, logs: () => lines.join('') }
 }
@@ -63,8 +73,8 @@ export function forEachDialect(t: Test, body: (t: Test, context: DialectContext)
         await database.drop()
       })
       if (dialect === 'mysql') await migrateTestDatabase(database.url)
-      const startApp = async (env: Record<string, string> = {}) => {
-        const started = await buildTestApp(database.url, env)
+      const startApp = async (env: Record<string, string> = {}, options: TestAppOptions = {}) => {
+        const started = await buildTestApp(database.url, env, options)
         apps.push(started)
         return started
       }

@@ -20,7 +20,13 @@ t.test(
       t.equal(response.statusCode, 200)
       t.equal(response.headers['cache-control'], 'no-store')
       const body = response.json()
-      t.same(Object.keys(body).sort(), ['accessToken', 'expiresIn', 'tokenType'])
+      t.same(Object.keys(body).sort(), [
+        'accessToken',
+        'expiresIn',
+        'refreshExpiresIn',
+        'refreshToken',
+        'tokenType',
+      ])
       t.equal(body.tokenType, 'Bearer')
       t.equal(body.expiresIn, 900, 'TOKEN_TTL defaults to 900 s')
 
@@ -41,6 +47,7 @@ t.test(
         'iss',
         'jti',
         'preferred_username',
+        'sid',
         'sub',
       ])
       t.equal(payload.sub, user.id)

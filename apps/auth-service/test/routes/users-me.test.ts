@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { base64url, type JWTPayload, SignJWT } from 'jose'
+import { base64url, decodeJwt, type JWTPayload, SignJWT } from 'jose'
 import t from 'tap'
 import { assertErrorBody, getMe, registerAndLogIn } from '../helpers/requests.js'
 import { forEachDialect } from '../helpers/test-app.js'
@@ -55,6 +55,7 @@ t.test('every token that is not ours, not valid or not current is a 401', async 
         iat: now,
         exp: now + 900,
         jti: randomUUID(),
+        sid: decodeJwt(accessToken).sid,
       },
       header: { alg: 'EdDSA', kid: signing.kid, typ: 'at+jwt' },
     }
@@ -104,6 +105,17 @@ t.test('every token that is not ours, not valid or not current is a 401', async 
       ['no jti', await withClaims({ jti: undefined })],
       ['no exp', await withClaims({ exp: undefined })],
       ['a sub that is not a string', await withClaims({ sub: 1 as unknown as string })],
+      ['no sid', await withClaims({ sid: undefined })],
+      [
+        'another user’s session',
+        await withClaims({ sid: decodeJwt(other.accessToken).sid }),
+        /session that has ended/,
+      ],
+      [
+        'a session never started',
+        await withClaims({ sid: randomUUID() }),
+        /session that has ended/,
+      ],
       ['not a JWT', 'Bearer not-a-jwt'],
       ['three empty parts', 'Bearer ..'],
       ['Basic credentials', 'Basic dmljdGltOnB3'],

@@ -19,7 +19,11 @@ import type { Username } from '../../users/username.js'
 const usersRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.post(
     '/users',
-    { schema: registerUserSchema, onRequest: fastify.rateLimits.registerPerAddress },
+    {
+      schema: registerUserSchema,
+      config: { permission: 'users:register' },
+      onRequest: fastify.rateLimits.registerPerAddress,
+    },
     (request, reply) => {
       const key = request.headers[IDEMPOTENCY_KEY_HEADER]
       if (key !== undefined) return registerWithKey(request, request.body, reply, key)
@@ -70,13 +74,14 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   }
 
   fastify.get('/users/me', { schema: currentUserSchema }, async (request, reply) => {
-    const claims = await fastify.authenticate(request)
+    const claims = await fastify.authenticateSession(request)
     const user = await findUserById(fastify.db, claims.sub)
     if (user === undefined) throw invalidToken('belongs to a user who no longer exists')
     return reply.header('cache-control', 'no-store').send(toUserView(user))
   })
 
-  fastify.get('/users/:id', { schema: getUserSchema }, async (request) => {
+  const read = { permission: 'users:read' } as const
+  fastify.get('/users/:id', { schema: getUserSchema, config: read }, async (request) => {
     // Ids are stored in lower case; the uuid format admits either.
     const user = await findUserById(fastify.db, request.params.id.toLowerCase())
     if (user === undefined) throw new UserNotFound()
