@@ -30,7 +30,6 @@ export {
   listSessions,
   type RefreshTokenRecord,
   type Rotation,
-  refreshTokenSpentAt,
   rotateRefreshToken,
   type SessionRecord,
   type SessionSelector,

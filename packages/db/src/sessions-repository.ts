@@ -169,19 +169,6 @@ export async function rotateRefreshToken(
   }
 }
 
-/** Whether the token that a successor decrypted to is still unspent; undefined: unknown. */
-export async function refreshTokenSpentAt(
-  db: Knex,
-  tokenHash: string,
-): Promise<Date | null | undefined> {
-  const row = await runQuery(
-    db,
-    db('refresh_tokens').where('token_hash', tokenHash).first('spent_at'),
-  )
-  if (row === undefined) return undefined
-  return row.spent_at === null ? null : dateOf(row.spent_at)
-}
-
 export async function sessionIdOfRefreshToken(
   db: Knex,
   tokenHash: string,

@@ -121,11 +121,13 @@ export function createSessionManager({ db, accessTokens, settings, now }: Sessio
      * with the same live successor. Past the grace its session ends.
      */
     async refresh(token: string, log: FastifyBaseLogger): Promise<TokenPairResponse> {
+      // The grace is judged by when the request came, not by how long it
+      // then waited for the database.
+      const at = now()
       let presented = token
       let reachedBySuccessor = false
       for (let step = 0; step < MAX_SUCCESSOR_STEPS; step++) {
         const record = await findRefreshToken(db, refreshTokenHash(presented))
-        const at = now()
         if (record === undefined || record.expiresAt.getTime() <= at) break
         const user = { id: record.userId, username: record.username }
         if (record.spentAt === null) {
