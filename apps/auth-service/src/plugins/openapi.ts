@@ -22,7 +22,11 @@ export default fp<{ version: string; docsUi: boolean }>(
         },
         tags: [
           { name: 'users', description: 'Registration and lookup' },
-          { name: 'tokens', description: 'Login, refresh, revocation, introspection, and the keys that verify tokens' },
+          {
+            name: 'tokens',
+            description:
+              'Login, refresh, revocation, introspection, and the keys that verify tokens',
+          },
           { name: 'sessions', description: 'The sessions of a user, and ending them' },
           { name: 'operations', description: 'Probes and metrics' },
         ],
