@@ -18,6 +18,13 @@ export interface AuthServiceClientOptions {
   /** How long a whole call may take, retries and waits included. */
   deadlineMs?: number
   retry?: Partial<RetrySettings>
+  /**
+   * How long after a refresh's first attempt a retry may still start. Keep it
+   * below the service's REFRESH_REUSE_GRACE_SECONDS (10 s by default): a
+   * refresh token sent again after the grace is taken for stolen, and its
+   * session ends. 0 turns refresh retries off.
+   */
+  refreshRetryWindowMs?: number
   tls?: ClientTlsOptions
   /** Makes the x-request-id of a call that brings none, e.g. from the current trace. */
   requestId?: () => string
@@ -43,6 +50,9 @@ export const DEFAULT_OPTIONS = {
   timeoutMs: 5_000,
   deadlineMs: 15_000,
   retry: { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 2_000 },
+  // Two seconds short of the service's default grace of 10 s: room for the
+  // last retry to travel and to wait for a database connection.
+  refreshRetryWindowMs: 8_000,
   requestId: randomUUID,
 } as const
 
@@ -53,6 +63,11 @@ export type ResolvedClientOptions = Required<Omit<AuthServiceClientOptions, 'tls
 
 function positive(name: string, value: number): number {
   if (!Number.isFinite(value) || value <= 0) throw new TypeError(`${name} must be positive`)
+  return value
+}
+
+function notNegative(name: string, value: number): number {
+  if (!Number.isFinite(value) || value < 0) throw new TypeError(`${name} must not be negative`)
   return value
 }
 
@@ -69,6 +84,10 @@ export function resolveOptions(options: AuthServiceClientOptions): ResolvedClien
     timeoutMs: positive('timeoutMs', options.timeoutMs ?? DEFAULT_OPTIONS.timeoutMs),
     deadlineMs: positive('deadlineMs', options.deadlineMs ?? DEFAULT_OPTIONS.deadlineMs),
     retry,
+    refreshRetryWindowMs: notNegative(
+      'refreshRetryWindowMs',
+      options.refreshRetryWindowMs ?? DEFAULT_OPTIONS.refreshRetryWindowMs,
+    ),
     requestId: options.requestId ?? DEFAULT_OPTIONS.requestId,
     ...(options.tls ? { tls: options.tls } : {}),
   }

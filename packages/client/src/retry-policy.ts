@@ -25,6 +25,22 @@ export interface RetryPolicy {
 export const READ_POLICY: RetryPolicy = { idempotent: true, retryableCodes: [] }
 
 /**
+ * Ending sessions, revoking a token and introspecting one: a repeat finds the
+ * session already gone or answers the same question again, and changes
+ * nothing more than the first attempt did.
+ */
+export const IDEMPOTENT_POLICY: RetryPolicy = { idempotent: true, retryableCodes: [] }
+
+/**
+ * A refresh spends its token, but the service answers a repeat within its
+ * reuse grace (REFRESH_REUSE_GRACE_SECONDS) with the same successor; after it
+ * the repeat is taken for theft and the session ends. So it is repeated like
+ * a GET, but only within the client's refreshRetryWindowMs of the first
+ * attempt, a window kept below that grace.
+ */
+export const REFRESH_POLICY: RetryPolicy = { idempotent: true, retryableCodes: [] }
+
+/**
  * Every registration carries an Idempotency-Key, so a repeat gets the first
  * answer instead of a second user; REQUEST_IN_PROGRESS means the first attempt
  * is still running and will have an answer shortly.

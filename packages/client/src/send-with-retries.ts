@@ -8,7 +8,7 @@ import { type TimedAbort, timedAbort } from './timed-abort.js'
 
 /** One call to the service, as every attempt of it sends it. */
 export interface ServiceRequest {
-  method: 'GET' | 'POST'
+  method: 'GET' | 'POST' | 'DELETE'
   path: string
   headers: Record<string, string>
   body?: string
@@ -24,6 +24,15 @@ export interface CallLimits {
   /** For the whole call, retries and waits included. */
   deadlineMs: number
   retry: RetrySettings
+  /**
+   * For a request that is harmless to repeat only for a while after it first
+   * reached the service (a refresh, within the service's reuse grace): no
+   * retry starts this long or longer after the first attempt did. Counted
+   * from before the first attempt was sent, it is never less than the time
+   * since the service first handled the request; a retry still needs time to
+   * arrive, which is why the window must stay below the grace, not equal it.
+   */
+  retryWindowMs?: number
   signal?: AbortSignal
 }
 
@@ -74,8 +83,9 @@ async function attemptOnce(
 
 /**
  * Sends `request` until it succeeds, fails in a way repeating cannot fix, runs
- * out of attempts, or would have to wait past the deadline — in which case the
- * last error is thrown as it is rather than sleeping into a certain TIMEOUT.
+ * out of attempts, or would have to wait past the deadline or the retry window
+ * — in which case the last error is thrown as it is rather than sleeping into
+ * a certain TIMEOUT, or into a repeat the service would take for a replay.
  */
 export async function sendWithRetries(
   dispatcher: Dispatcher,
@@ -83,7 +93,9 @@ export async function sendWithRetries(
   limits: CallLimits,
 ): Promise<ServiceAnswer> {
   const call = timedAbort(limits.signal, limits.deadlineMs)
-  const deadlineAt = performance.now() + limits.deadlineMs
+  const startedAt = performance.now()
+  const deadlineAt = startedAt + limits.deadlineMs
+  const retriesEndAt = Math.min(deadlineAt, startedAt + (limits.retryWindowMs ?? Infinity))
   try {
     for (let attempt = 1; ; attempt++) {
       const remainingMs = deadlineAt - performance.now()
@@ -98,7 +110,7 @@ export async function sendWithRetries(
         throw result.error
       }
       const delayMs = backoffMs(attempt, limits.retry, result.error.retryAfterMs)
-      if (delayMs >= deadlineAt - performance.now()) throw result.error
+      if (delayMs >= retriesEndAt - performance.now()) throw result.error
       await sleep(delayMs, undefined, { signal: call.signal })
     }
   } catch (error) {

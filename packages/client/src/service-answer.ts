@@ -66,13 +66,26 @@ export function errorFromAnswer(answer: ServiceAnswer, sentRequestId: string): A
   )
 }
 
+function unexpectedSuccess(answer: ServiceAnswer, sentRequestId: string, expected: string) {
+  return new AuthServiceError(
+    'UNEXPECTED_RESPONSE',
+    `auth-service answered ${answer.statusCode} without ${expected}`,
+    { statusCode: answer.statusCode, requestId: answeredRequestId(answer, sentRequestId) },
+  )
+}
+
 /** The JSON object of a successful answer; anything else is UNEXPECTED_RESPONSE. */
 export function decodeSuccess<T>(answer: ServiceAnswer, sentRequestId: string): T {
   const body = parseJson(answer.text)
   if (isObject(body)) return body as T
-  throw new AuthServiceError(
-    'UNEXPECTED_RESPONSE',
-    `auth-service answered ${answer.statusCode} without a JSON object`,
-    { statusCode: answer.statusCode, requestId: answeredRequestId(answer, sentRequestId) },
-  )
+  throw unexpectedSuccess(answer, sentRequestId, 'a JSON object')
+}
+
+/**
+ * A 204 No Content, which has no body to parse (JSON.parse would fail on the
+ * empty text); any other answer passed as success is UNEXPECTED_RESPONSE.
+ */
+export function decodeNoContent(answer: ServiceAnswer, sentRequestId: string): void {
+  if (answer.statusCode === 204 && answer.text === '') return
+  throw unexpectedSuccess(answer, sentRequestId, 'the empty body of a 204')
 }

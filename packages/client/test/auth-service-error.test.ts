@@ -1,7 +1,12 @@
 import { ERROR_CODES, errorCodes } from '@auth-service/shared'
 import t from 'tap'
 import { AuthServiceError, isAuthServiceError } from '../src/index.js'
-import { decodeSuccess, errorFromAnswer, retryAfterMs } from '../src/service-answer.js'
+import {
+  decodeNoContent,
+  decodeSuccess,
+  errorFromAnswer,
+  retryAfterMs,
+} from '../src/service-answer.js'
 
 const answer = (statusCode: number, text: string, headers: Record<string, string> = {}) => ({
   statusCode,
@@ -36,6 +41,13 @@ t.test('an answer outside the contract is UNEXPECTED_RESPONSE', async (t) => {
   }
   t.throws(() => decodeSuccess(answer(200, 'not json'), 'id'), { code: 'UNEXPECTED_RESPONSE' })
   t.throws(() => decodeSuccess(answer(200, '"text"'), 'id'), { code: 'UNEXPECTED_RESPONSE' })
+})
+
+t.test('a 204 decodes to nothing; a body where none belongs is UNEXPECTED_RESPONSE', async (t) => {
+  t.equal(decodeNoContent(answer(204, ''), 'id'), undefined)
+  t.throws(() => decodeNoContent(answer(200, '{}'), 'id'), { code: 'UNEXPECTED_RESPONSE' })
+  t.throws(() => decodeNoContent(answer(204, 'x'), 'id'), { code: 'UNEXPECTED_RESPONSE' })
+  t.throws(() => decodeSuccess(answer(204, ''), 'id'), { code: 'UNEXPECTED_RESPONSE' })
 })
 
 t.test('Retry-After is read as seconds or as a date', async (t) => {

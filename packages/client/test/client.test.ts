@@ -14,7 +14,13 @@ forEachDialect(t, async (t, service) => {
     t.match(user, { id: UUID, username: 'ada', createdAt: String })
     t.same(await client.getUser(user.id), user)
     const token = await client.login(credentials)
-    t.match(token, { accessToken: String, tokenType: 'Bearer', expiresIn: Number })
+    t.match(token, {
+      accessToken: String,
+      tokenType: 'Bearer',
+      expiresIn: Number,
+      refreshToken: String,
+      refreshExpiresIn: Number,
+    })
     t.same(await client.me(token.accessToken), user)
     const { keys } = await client.jwks()
     t.ok(keys.length >= 1)

@@ -1,38 +1,11 @@
 import { randomUUID } from 'node:crypto'
 import { once } from 'node:events'
 import { createServer } from 'node:net'
-import type { Test } from 'tap'
 import t from 'tap'
-import { type AuthServiceClientOptions, createAuthServiceClient } from '../src/index.js'
+import { createAuthServiceClient } from '../src/index.js'
 import { failure } from './helpers/failure.js'
-import { type FaultProxyOptions, startFaultProxy } from './helpers/fault-proxy.js'
-import { forEachDialect, type RunningService } from './helpers/running-service.js'
-
-const fast = { retry: { maxAttempts: 4, baseDelayMs: 10, maxDelayMs: 50 } }
-
-/** A proxy in front of the service, and a client of the proxy; both closed at the end. */
-async function behindProxy(service: RunningService, options: Omit<FaultProxyOptions, 'target'>) {
-  const proxy = await startFaultProxy({ target: service.origin, ...options })
-  service.onEnd(() => proxy.close())
-  const client = createAuthServiceClient({ origin: proxy.origin, ...fast })
-  service.onEnd(() => client.close())
-  return { proxy, client }
-}
-
-/** A proxy with no service behind it, and a client of it; both closed when `t` ends. */
-async function lonelyProxy(
-  t: Test,
-  options: FaultProxyOptions,
-  clientOptions: Partial<AuthServiceClientOptions> = {},
-) {
-  const proxy = await startFaultProxy(options)
-  const client = createAuthServiceClient({ origin: proxy.origin, ...fast, ...clientOptions })
-  t.teardown(async () => {
-    await client.close()
-    await proxy.close()
-  })
-  return { proxy, client }
-}
+import { behindProxy, fast, lonelyProxy } from './helpers/proxied-client.js'
+import { forEachDialect } from './helpers/running-service.js'
 
 forEachDialect(t, async (t, service) => {
   const credentials = { username: 'ada', password: 'correct horse battery' }

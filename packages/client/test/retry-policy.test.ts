@@ -3,9 +3,11 @@ import { type AttemptFailure, networkFailure } from '../src/attempt-failure.js'
 import { AuthServiceError } from '../src/auth-service-error.js'
 import {
   backoffMs,
+  IDEMPOTENT_POLICY,
   isRetryable,
   LOGIN_POLICY,
   READ_POLICY,
+  REFRESH_POLICY,
   REGISTER_POLICY,
 } from '../src/retry-policy.js'
 
@@ -64,6 +66,9 @@ t.test('which failures each kind of call repeats', async (t) => {
     t.equal(isRetryable(failure, READ_POLICY), read, `${name}: read`)
     t.equal(isRetryable(failure, REGISTER_POLICY), register, `${name}: register`)
     t.equal(isRetryable(failure, LOGIN_POLICY), login, `${name}: login`)
+    // A refresh is repeated as a read within its window (send-with-retries), never after.
+    t.equal(isRetryable(failure, REFRESH_POLICY), read, `${name}: refresh`)
+    t.equal(isRetryable(failure, IDEMPOTENT_POLICY), read, `${name}: revoke, delete`)
   }
 })
 

@@ -18,6 +18,11 @@ export interface FaultProxyOptions {
   fault?: { statusCode: number; code: ErrorCode; retryAfter?: string }
   /** Whether faulted requests still reach the service (its answer is then lost). */
   forwardFaulted?: boolean
+  /**
+   * How a faulted request fails: with the fault answer (the default), by its
+   * connection being closed without an answer, or by never being answered.
+   */
+  faultBy?: 'answer' | 'drop' | 'hang'
   /** Never answer anything. */
   hang?: boolean
 }
@@ -73,11 +78,16 @@ function answerFault(res: ServerResponse, fault: Required<FaultProxyOptions>['fa
   res.end(JSON.stringify(body))
 }
 
+function failRequest(res: ServerResponse, options: FaultProxyOptions) {
+  const fault = options.fault ?? { statusCode: 503, code: 'OVERLOADED' }
+  if (options.faultBy === 'drop') res.socket?.destroy()
+  else if (options.faultBy !== 'hang') answerFault(res, fault)
+}
+
 /** A tiny HTTP proxy that fails, or never answers, the requests a test asks it to. */
 export async function startFaultProxy(options: FaultProxyOptions): Promise<FaultProxy> {
   const received: IncomingHttpHeaders[] = []
   const serviceAnswers: string[] = []
-  const fault = options.fault ?? { statusCode: 503, code: 'OVERLOADED' }
   const server = createServer(async (req, res) => {
     received.push(req.headers)
     if (options.hang) return
@@ -87,7 +97,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
         ? await forward(options.target, req)
         : undefined
     if (answer) serviceAnswers.push(answer.body.toString())
-    if (faulted || !answer) return answerFault(res, fault)
+    if (faulted || !answer) return failRequest(res, options)
     const { connection: _, 'keep-alive': __, 'transfer-encoding': ___, ...headers } = answer.headers
     res.writeHead(answer.statusCode, headers)
     res.end(answer.body)
