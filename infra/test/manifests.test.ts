@@ -5,9 +5,10 @@ import { ConfigSchema, loadConfig } from 'auth-service/config'
 import t from 'tap'
 import { validateAgainstSchema } from './helpers/kube-schemas.js'
 import {
+  type Container,
+  environmentOf,
   findObject,
   INFRA_DIR,
-  type KubeObject,
   kubectlMissing,
   OVERLAYS,
   render,
@@ -27,9 +28,6 @@ const SERVER_LABELS = {
 }
 const REQUIRED_SECRETS = ['auth-service-database', 'auth-service-token-signing-key']
 
-// biome-ignore lint/suspicious/noExplicitAny: a container spec from the rendered YAML
-type Container = any
-
 const cores = (quantity: string) =>
   quantity.endsWith('m') ? Number(quantity.slice(0, -1)) / 1000 : Number(quantity)
 const mebibytes = (quantity: string) => {
@@ -39,23 +37,6 @@ const mebibytes = (quantity: string) => {
 }
 const matches = (selector: Record<string, string>, labels: Record<string, string> = {}) =>
   Object.entries(selector).every(([key, value]) => labels[key] === value)
-
-/** Every variable a container would see: its ConfigMap's keys and its own env. */
-function environmentOf(container: Container, settings: KubeObject): Map<string, string> {
-  const env = new Map<string, string>()
-  for (const source of container.envFrom ?? []) {
-    if (!source.configMapRef?.name.startsWith('auth-service-settings')) {
-      throw new Error(`unexpected envFrom ${JSON.stringify(source)}`)
-    }
-    for (const [name, value] of Object.entries(settings.data ?? {})) env.set(name, value)
-  }
-  for (const variable of container.env ?? []) {
-    // A value from a Secret: a stand-in that the schema accepts.
-    const standIn = variable.name === 'REDIS_URL' ? 'redis://redis:6379' : 'mysql://u@db/auth'
-    env.set(variable.name, variable.value ?? standIn)
-  }
-  return env
-}
 
 for (const overlay of OVERLAYS) {
   t.test(overlay, { skip }, async (t) => {
@@ -92,9 +73,12 @@ for (const overlay of OVERLAYS) {
       const port = server.ports.find((p: Container) => p.name === 'http')
       t.equal(port.containerPort, config.port, 'containerPort is PORT')
       t.equal(config.host, '0.0.0.0', 'listens beyond loopback')
-      t.same(server.startupProbe.httpGet, { path: PROBE_PATHS.liveness, port: 'http' })
-      t.same(server.livenessProbe.httpGet, { path: PROBE_PATHS.liveness, port: 'http' })
-      t.same(server.readinessProbe.httpGet, { path: PROBE_PATHS.readiness, port: 'http' })
+      // With TLS_CERT_FILE the service speaks HTTPS only.
+      const scheme = config.tls === undefined ? {} : { scheme: 'HTTPS' }
+      const probe = (path: string) => ({ path, port: 'http', ...scheme })
+      t.same(server.startupProbe.httpGet, probe(PROBE_PATHS.liveness), 'startup')
+      t.same(server.livenessProbe.httpGet, probe(PROBE_PATHS.liveness), 'liveness')
+      t.same(server.readinessProbe.httpGet, probe(PROBE_PATHS.readiness), 'readiness')
       const service = findObject(objects, 'Service', 'auth-service')
       t.equal(service.spec.type, 'ClusterIP')
       t.equal(service.spec.ports[0].targetPort, 'http')
@@ -119,7 +103,7 @@ for (const overlay of OVERLAYS) {
       const { requests, limits } = server.resources
       const hashConcurrency = Number(serverEnv.get('HASH_CONCURRENCY'))
       t.ok(hashConcurrency >= 1, 'HASH_CONCURRENCY is set, not guessed from the node’s cores')
-      if (overlay !== 'overlays/dev') {
+      if (overlay !== 'k8s/overlays/dev') {
         t.ok(cores(requests.cpu) >= hashConcurrency, 'a guaranteed core per concurrent hash')
       }
       t.ok(cores(limits.cpu) >= cores(requests.cpu))
@@ -158,7 +142,7 @@ for (const overlay of OVERLAYS) {
     })
 
     t.test('replicas, spreading, autoscaling and disruption budget', async (t) => {
-      const minimum = overlay === 'overlays/dev' ? 1 : 2
+      const minimum = overlay === 'k8s/overlays/dev' ? 1 : 2
       t.equal(deployment.spec.replicas, undefined, 'the autoscaler alone sets the count')
       t.ok(matches(deployment.spec.selector.matchLabels, SERVER_LABELS))
       t.ok(pod.topologySpreadConstraints.length > 0)
@@ -212,10 +196,10 @@ for (const overlay of OVERLAYS) {
         t.ok(readable, `the service’s user can read ${volume.name}`)
       }
       const names = [...referenced].map((name) => name.replace(/-[a-z0-9]{10}$/, ''))
-      const expected = overlay === 'overlays/dev' ? ['auth-service-database'] : REQUIRED_SECRETS
+      const expected = overlay === 'k8s/overlays/dev' ? ['auth-service-database'] : REQUIRED_SECRETS
       for (const name of expected) t.ok(names.includes(name), `${name} is referenced`)
       const secrets = objects.filter((o) => o.kind === 'Secret')
-      if (overlay === 'overlays/dev') {
+      if (overlay === 'k8s/overlays/dev') {
         for (const name of referenced) {
           t.ok(
             secrets.some((s) => s.metadata.name === name),

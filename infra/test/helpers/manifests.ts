@@ -3,7 +3,16 @@ import path from 'node:path'
 import { parseAllDocuments } from 'yaml'
 
 export const INFRA_DIR = path.resolve(import.meta.dirname, '../..')
-export const OVERLAYS = ['base', 'overlays/dev', 'overlays/prod'] as const
+/**
+ * What the tests render, relative to infra/: the deployable directories, and
+ * prod with mutual TLS turned on, which no overlay does yet.
+ */
+export const OVERLAYS = [
+  'k8s/base',
+  'k8s/overlays/dev',
+  'k8s/overlays/prod',
+  'test/fixtures/prod-mutual-tls',
+] as const
 export type Overlay = (typeof OVERLAYS)[number]
 
 /** A rendered Kubernetes object, loosely typed: the tests check its shape. */
@@ -16,6 +25,9 @@ export interface KubeObject {
   data?: Record<string, string>
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: a container spec from the rendered YAML
+export type Container = any
+
 /** Why the rendering tests cannot run here, or false when they can. */
 export function kubectlMissing(): string | false {
   try {
@@ -26,9 +38,9 @@ export function kubectlMissing(): string | false {
   }
 }
 
-/** `kubectl kustomize` of one directory under infra/k8s, parsed. */
+/** `kubectl kustomize` of one directory under infra/, parsed. */
 export function render(overlay: Overlay): KubeObject[] {
-  const output = execFileSync('kubectl', ['kustomize', path.join(INFRA_DIR, 'k8s', overlay)], {
+  const output = execFileSync('kubectl', ['kustomize', path.join(INFRA_DIR, overlay)], {
     encoding: 'utf8',
   })
   return parseAllDocuments(output).map((document) => document.toJS() as KubeObject)
@@ -40,11 +52,32 @@ export function findObject(objects: KubeObject[], kind: string, name: string): K
   return found
 }
 
-/** The generated ConfigMap's name carries a content hash: match its prefix. */
-export function settingsConfigMap(objects: KubeObject[]): KubeObject {
+/** A generated ConfigMap: its name, then the hash of its contents that kustomize appends. */
+export function generatedConfigMap(objects: KubeObject[], name: string): KubeObject {
   const found = objects.find(
-    (o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('auth-service-settings-'),
+    (o) => o.kind === 'ConfigMap' && new RegExp(`^${name}-[a-z0-9]{10}$`).test(o.metadata.name),
   )
-  if (found === undefined) throw new Error('no auth-service-settings ConfigMap')
+  if (found === undefined) throw new Error(`no generated ${name} ConfigMap`)
   return found
+}
+
+export function settingsConfigMap(objects: KubeObject[]): KubeObject {
+  return generatedConfigMap(objects, 'auth-service-settings')
+}
+
+/** Every variable a container would see: the settings ConfigMap's keys and its own env. */
+export function environmentOf(container: Container, settings: KubeObject): Map<string, string> {
+  const env = new Map<string, string>()
+  for (const source of container.envFrom ?? []) {
+    if (!source.configMapRef?.name.startsWith('auth-service-settings')) {
+      throw new Error(`unexpected envFrom ${JSON.stringify(source)}`)
+    }
+    for (const [name, value] of Object.entries(settings.data ?? {})) env.set(name, value)
+  }
+  for (const variable of container.env ?? []) {
+    // A value from a Secret: a stand-in that the schema accepts.
+    const standIn = variable.name === 'REDIS_URL' ? 'redis://redis:6379' : 'mysql://u@db/auth'
+    env.set(variable.name, variable.value ?? standIn)
+  }
+  return env
 }
