@@ -59,7 +59,18 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     // Each connection its own requests: a pool of static ones is sent in a
     // different order by each, and autocannon builds each one only once.
     setupClient(client: autocannon.Client) {
-      client.setRequests(spec.connectionRequests().map((request) => ({ ...request, onResponse })))
+      client.setRequests(
+        spec.connectionRequests().map((request) => ({
+          ...request,
+          // A request's own onResponse (a scenario chaining its answers) runs too.
+          onResponse: (status: number, body: string, context: object) => {
+            if (typeof request.onResponse === 'function') {
+              request.onResponse(status, body, context, undefined)
+            }
+            onResponse(status, body)
+          },
+        })),
+      )
     },
     // Not autocannon's `warmup` option: it is ignored when a callback is
     // given, and otherwise warms up on connections it then closes, leaving

@@ -47,6 +47,8 @@ function append<T>(runs: Map<string, T[]>, name: string, run: T) {
 
 /** The scenarios whose target divides them by the lookup reference, and whose growth is measured. */
 const LOOKUP_SCENARIOS = ['get-user', 'register-taken']
+/** Measured right after the lookup reference too, which their targets divide them by. */
+const AFTER_POINT_SELECTS = [...LOOKUP_SCENARIOS, 'refresh', 'introspect']
 
 function scenarioOf(name: string, target: ServiceTarget): Scenario {
   const scenario = target.scenarios.find((s) => s.name === name)
@@ -105,16 +107,18 @@ async function run(options: BenchOptions, argv: string[]): Promise<string> {
       const scenario = scenarioOf(name, target)
       say(`scenario: ${name}${target.users === options.users ? '' : ` at ${target.users} users`}`)
       const service = await startServerProcess(serviceStartArguments(), target.env, '/readyz')
+      // Two waiting per core keep every hashing slot busy; more only wait
+      // in the admission queue, which answers 503 once it holds ~2 s of work.
+      const connections = scenario.hashes
+        ? Math.min(options.connections, 2 * options.cores)
+        : options.connections
       // Stopped however the run ends: a failed run must not leave it behind.
       try {
+        await scenario.prepare?.(service.origin, connections)
         const result = await runLoad({
           name,
           url: service.origin,
-          // Two waiting per core keep every hashing slot busy; more only wait
-          // in the admission queue, which answers 503 once it holds ~2 s of work.
-          connections: scenario.hashes
-            ? Math.min(options.connections, 2 * options.cores)
-            : options.connections,
+          connections,
           durationSeconds: options.durationSeconds,
           expectedStatuses: scenario.expectedStatuses,
           connectionRequests: scenario.connectionRequests,
@@ -146,7 +150,7 @@ async function run(options: BenchOptions, argv: string[]): Promise<string> {
     // and 11,400/s).
     const hashing = options.scenarios.filter((name) => scenarioOf(name, seededTarget).hashes)
     const lookups = options.scenarios.filter(
-      (name) => LOOKUP_SCENARIOS.includes(name) && !hashing.includes(name),
+      (name) => AFTER_POINT_SELECTS.includes(name) && !hashing.includes(name),
     )
     const onTheBareRoute = options.scenarios.filter(
       (name) => !hashing.includes(name) && !lookups.includes(name),

@@ -123,6 +123,8 @@ export function checkTargets(report: BenchReport): TargetCheck[] {
   against('get-user', 'bare route + point select', 0.6)
   against('register-taken', 'bare route + point select', 0.6)
   against('invalid', 'bare route', 0.6)
+  against('refresh', 'bare route + point select', 0.5)
+  against('introspect', 'bare route + point select', 0.6)
   const clean = report.scenarios.every((r) => r.unexpected === 0 && r.errors === 0)
   checks.push({
     target: 'no unexpected status and no error in any scenario',

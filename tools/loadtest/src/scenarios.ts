@@ -1,5 +1,6 @@
 import type autocannon from 'autocannon'
 import { randomSeededUser, SEEDED_PASSWORD } from './seeded-users.js'
+import { introspectScenario, refreshScenario } from './session-scenarios.js'
 
 export const SCENARIO_NAMES = [
   'register',
@@ -8,6 +9,8 @@ export const SCENARIO_NAMES = [
   'get-user',
   'login',
   'login-wrong',
+  'refresh',
+  'introspect',
   'mixed',
 ] as const
 export type ScenarioName = (typeof SCENARIO_NAMES)[number]
@@ -20,6 +23,8 @@ export interface Scenario {
   hashes: boolean
   /** What one connection sends, in a loop. */
   connectionRequests: () => autocannon.Request[]
+  /** Run against each new service before its load: logins the scenario needs. */
+  prepare?: (origin: string, connections: number) => Promise<void>
 }
 
 const NEW_PASSWORD = 'a brand new passphrase'
@@ -190,6 +195,8 @@ export function buildScenarios(context: ScenarioContext): Scenario[] {
       expectedStatuses: [401],
       connectionRequests: pooled(make.loginWrong),
     },
+    refreshScenario(context.seededUsers),
+    introspectScenario(context.seededUsers),
     {
       name: 'mixed',
       hashes: true,
