@@ -192,7 +192,10 @@ export async function listSessions(
     db<SessionRow>('sessions')
       .where('user_id', userId)
       .andWhere('expires_at', '>', now)
-      .orderBy('created_at', 'desc')
+      .orderBy([
+        { column: 'created_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
       .limit(limit),
   )
   return rows.map(toSessionRecord)

@@ -109,7 +109,7 @@ t.test('refresh, revoke and the listing read by index, never by scan', async (t)
       ],
       ['select * from sessions where id = ?', 'PRIMARY', 'sqlite_autoindex_sessions_1'],
       [
-        'select * from sessions where user_id = ? and expires_at > ? order by created_at desc limit 100',
+        'select * from sessions where user_id = ? and expires_at > ? order by created_at desc, id desc limit 100',
         'sessions_user_id_created_at',
         'sessions_user_id_created_at',
       ],

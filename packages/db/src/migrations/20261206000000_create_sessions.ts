@@ -15,8 +15,9 @@ export async function up(db: Knex): Promise<void> {
     // The sooner of the absolute limit and SESSION_IDLE_TTL after the last
     // use: the one column refresh, listing and the sweep compare.
     table.datetime('expires_at', { precision: 3 }).notNullable().index('sessions_expires_at')
-    // A user's sessions, newest first, from the index alone.
-    table.index(['user_id', 'created_at'], 'sessions_user_id_created_at')
+    // A user's sessions, newest first, from the index alone; the id (UUIDv7,
+    // time-ordered) orders logins of the same millisecond.
+    table.index(['user_id', 'created_at', 'id'], 'sessions_user_id_created_at')
     tableDefaults(table)
   })
   await db.schema.createTable('refresh_tokens', (table) => {
