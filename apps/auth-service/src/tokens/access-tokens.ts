@@ -11,6 +11,7 @@ import { TypeCompiler } from '@sinclair/typebox/compiler'
 import { createLocalJWKSet, errors, jwtVerify, SignJWT } from 'jose'
 import type { TokenSettings } from '../config.js'
 import type { TokenKeys } from './token-keys.js'
+import { VerifiedTokens } from './verified-tokens.js'
 
 export interface AccessTokens {
   /** The public keys, as served at the JWKS endpoint. */
@@ -34,6 +35,8 @@ export class TokenRejected extends Error {
 }
 
 const CLOCK_TOLERANCE_SECONDS = 5
+/** About 3 MB of tokens and claims. */
+const VERIFIED_TOKENS_KEPT = 4096
 
 type Settings = Pick<TokenSettings, 'ttlSeconds' | 'issuer' | 'audience'>
 
@@ -61,6 +64,11 @@ export function createAccessTokens(
     clockTolerance: CLOCK_TOLERANCE_SECONDS,
   }
   const seconds = () => Math.floor(now() / 1000)
+  const verified = new VerifiedTokens(VERIFIED_TOKENS_KEPT)
+  // What jose checks of the times, for a token it verified before.
+  const timesHold = (claims: AccessTokenClaims, at: number) =>
+    claims.exp + CLOCK_TOLERANCE_SECONDS > at &&
+    at - claims.iat <= settings.ttlSeconds + CLOCK_TOLERANCE_SECONDS
   return {
     jwks: keys.jwks,
     async issue(user, sessionId) {
@@ -81,11 +89,14 @@ export function createAccessTokens(
       return { accessToken, tokenType: 'Bearer', expiresIn: settings.ttlSeconds }
     },
     async verify(token) {
+      const known = verified.get(token)
+      if (known !== undefined && timesHold(known, seconds())) return known
       const options = { ...verifyOptions, currentDate: new Date(now()) }
       const { payload } = await jwtVerify(token, publishedKeys, options).catch((error: unknown) => {
         throw rejectionFor(error)
       })
       if (!claimsShape.Check(payload)) throw new TokenRejected('is not valid', 'claims shape')
+      verified.add(token, payload)
       return payload
     },
   }

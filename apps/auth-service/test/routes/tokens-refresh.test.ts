@@ -151,3 +151,16 @@ t.test('a token never issued, or not a token at all, gets the same 401', async (
     assertErrorBody(t, await refresh(app, 42), 400, 'VALIDATION_FAILED')
   })
 })
+
+t.test('a token verified before is refused once it expires, cached or not', async (t) => {
+  forEachDialect(t, async (t, { startApp }) => {
+    const clock = manualClock()
+    const { app } = await startApp({}, clock)
+    const { accessToken } = await loggedIn(app)
+    t.equal((await introspect(app, accessToken)).json().active, true)
+    t.equal((await getMe(app, `Bearer ${accessToken}`)).statusCode, 200)
+    clock.advance(900_000 + 5_000)
+    t.same((await introspect(app, accessToken)).json(), { active: false })
+    assertErrorBody(t, await getMe(app, `Bearer ${accessToken}`), 401, 'INVALID_TOKEN', /expired/)
+  })
+})
