@@ -121,6 +121,7 @@ async function run(options: BenchOptions, argv: string[]): Promise<string> {
           connections,
           durationSeconds: options.durationSeconds,
           expectedStatuses: scenario.expectedStatuses,
+          answerFailed: scenario.answerFailed,
           connectionRequests: scenario.connectionRequests,
         })
         return { ...result, peakRssMb: service.takePeakRssMb() }

@@ -23,6 +23,8 @@ export interface Scenario {
   hashes: boolean
   /** What one connection sends, in a loop. */
   connectionRequests: () => autocannon.Request[]
+  /** Whether an answer with an expected status failed all the same, by its body. */
+  answerFailed?: (body: string) => boolean
   /** Run against each new service before its load: logins the scenario needs. */
   prepare?: (origin: string, connections: number) => Promise<void>
 }

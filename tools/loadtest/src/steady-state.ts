@@ -25,7 +25,8 @@ export class SteadyState {
     this.#openedAt = now
   }
 
-  record(status: number, latencyMs: number): void {
+  /** An answer: its status, or another kind ("200 failed") that is not counted as expected. */
+  record(status: number | string, latencyMs: number): void {
     if (this.#openedAt === undefined) return
     this.#latenciesMs.push(latencyMs)
     this.#statuses[status] = (this.#statuses[status] ?? 0) + 1

@@ -47,6 +47,13 @@ for (const database of databases) {
         t.ok(scenario.requestsPerSecond > 0, `${scenario.name} answered as expected`)
         t.equal(scenario.errors, 0, `${scenario.name}: no connection errors`)
       }
+      // No hashing and no shedding: anything but the answer they expect is a broken session.
+      for (const name of ['refresh', 'introspect']) {
+        const scenario = report.scenarios.find((s) => s.name === name)
+        t.equal(scenario?.unexpected, 0, `${name}: every answer 200 and live`, {
+          bodies: scenario?.unexpectedBodies,
+        })
+      }
       t.same(
         report.growth?.scenarios.map((s) => s.name),
         ['register-taken', 'get-user'],
@@ -71,6 +78,8 @@ for (const database of databases) {
       t.equal(stdout, markdown, 'the report is printed too')
       for (const name of SCENARIO_NAMES) t.match(markdown, new RegExp(`^\\| ${name} \\|`, 'm'))
       t.match(markdown, /## Targets/)
+      t.match(markdown, /^\| refresh ≥ 0\.5 × bare route \+ point select \| /m)
+      t.match(markdown, /^\| introspect ≥ 0\.6 × bare route \+ point select \| /m)
       t.match(readFileSync(path.join(folder, 'chart.svg'), 'utf8'), /^<svg [^>]*>[\s\S]*<\/svg>\n$/)
     },
   )
@@ -88,7 +97,7 @@ t.test('with --runs, rounds of every measurement; each figure is a median run', 
       '--runs',
       '2',
       '--scenarios',
-      'get-user,invalid,register',
+      'get-user,invalid,register,refresh',
       '--results',
       results,
     ],
@@ -102,6 +111,7 @@ t.test('with --runs, rounds of every measurement; each figure is a median run', 
     'reference: point selects',
     'scenario: get-user',
     'scenario: get-user at 200 users',
+    'scenario: refresh',
   ]
   t.same(
     stderr.split('\n').filter((line) => /^bench: (round|reference|scenario)/.test(line)),
@@ -116,7 +126,7 @@ t.test('with --runs, rounds of every measurement; each figure is a median run', 
   t.equal(report.references.bareRoute.runsPerSecond?.length, 2)
   t.same(
     report.scenarios.map((s) => s.name),
-    ['get-user', 'invalid', 'register'],
+    ['get-user', 'invalid', 'register', 'refresh'],
     'reported in the order asked for',
   )
   const invalid = report.scenarios.find((s) => s.name === 'invalid')
@@ -130,7 +140,7 @@ t.test('with --runs, rounds of every measurement; each figure is a median run', 
   t.equal(report.growth?.scenarios[0]?.unexpected, 0, 'on the grown database: every user found')
   t.same(
     report.serviceStarts.map((start) => start.exitCode),
-    [0, 0, 0, 0, 0, 0, 0, 0],
+    Array(10).fill(0),
     'a service for each run',
   )
   const markdown = readFileSync(path.join(folder, 'report.md'), 'utf8')
@@ -139,5 +149,14 @@ t.test('with --runs, rounds of every measurement; each figure is a median run', 
   t.match(markdown, /The runs went in rounds/)
   t.match(markdown, /^\| invalid ≥ 0\.6 × bare route \| [\d.]+× \(rounds: [\d.]+, [\d.]+\) \|/m)
   t.match(markdown, /^\| invalid \| [\d,.]+, [\d,.]+ \|$/m)
+  t.match(
+    markdown,
+    /^\| refresh ≥ 0\.5 × bare route \+ point select \| [\d.]+× \(rounds: [\d.]+, [\d.]+\) \|/m,
+  )
+  t.equal(
+    report.scenarios.find((s) => s.name === 'refresh')?.unexpected,
+    0,
+    'each round a service of its own, and sessions logged in on it',
+  )
   t.match(markdown, /^\| get-user at 200 users \| [\d,.]+, [\d,.]+ \|$/m)
 })
