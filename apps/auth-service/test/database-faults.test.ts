@@ -1,4 +1,4 @@
-import { createDb, migrateToLatest } from '@auth-service/db'
+import { createDb, type Knex, migrateToLatest } from '@auth-service/db'
 import { testDialects } from '@auth-service/db/testing'
 import t, { type Test } from 'tap'
 import type { App } from '../src/app.js'
@@ -25,6 +25,18 @@ async function proxiedDatabase(t: Test) {
   url.hostname = '127.0.0.1'
   url.port = String(proxy.port)
   return { direct, proxy, proxiedUrl: url.toString() }
+}
+
+/** Resolves once the server runs no statement starting with `statementStart`. */
+async function untilNoneRunning(direct: Knex, statementStart: string): Promise<void> {
+  const running = async () => {
+    const [rows] = await direct.raw(
+      'select count(*) as running from information_schema.processlist where info like ?',
+      [`${statementStart}%`],
+    )
+    return Number(rows[0].running)
+  }
+  while ((await running()) > 0) await new Promise((resolve) => setImmediate(resolve))
 }
 
 interface Outcome {
@@ -163,13 +175,7 @@ t.test(
     assertErrorBody(t, response, 503, 'DATABASE_UNAVAILABLE')
     await locker.commit()
     // The server now runs the insert it was waiting with; wait until it has.
-    const runningInserts = async () => {
-      const [rows] = await direct.raw(
-        "select count(*) as running from information_schema.processlist where info like 'insert into `users`%'",
-      )
-      return Number(rows[0].running)
-    }
-    while ((await runningInserts()) > 0) await new Promise((resolve) => setImmediate(resolve))
+    await untilNoneRunning(direct, 'insert into `users`')
     t.equal(
       await direct('users')
         .count({ users: '*' })
@@ -218,13 +224,7 @@ t.test(
     await locker.raw("select id from sessions where id >= '' for update")
     assertErrorBody(t, await refresh(app, refreshToken), 503, 'DATABASE_UNAVAILABLE')
     await locker.commit()
-    const runningUpdates = async () => {
-      const [rows] = await direct.raw(
-        "select count(*) as running from information_schema.processlist where info like 'update `sessions`%'",
-      )
-      return Number(rows[0].running)
-    }
-    while ((await runningUpdates()) > 0) await new Promise((resolve) => setImmediate(resolve))
+    await untilNoneRunning(direct, 'update `sessions`')
     t.equal((await direct('refresh_tokens').whereNotNull('spent_at')).length, 0, 'nothing spent')
     t.equal((await refresh(app, refreshToken)).statusCode, 200, 'and it works now')
   },

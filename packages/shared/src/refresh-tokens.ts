@@ -41,6 +41,14 @@ export const IntrospectionResponse = Type.Object(
 )
 export type IntrospectionResponse = Static<typeof IntrospectionResponse>
 
+/** What revoke and introspect can fail with: they answer 200 for any token. */
+const ANSWERED_ERRORS = [
+  ...JSON_BODY_ERRORS,
+  'CALLER_NOT_PERMITTED',
+  'DATABASE_UNAVAILABLE',
+  ...COMMON_ERRORS,
+] as const
+
 export const refreshTokenSchema = {
   summary: 'Spend a refresh token for a new access token and a new refresh token',
   description:
@@ -65,12 +73,7 @@ export const revokeTokenSchema = {
   body: RevokeTokenBody,
   response: {
     200: Type.Object({}, { additionalProperties: false }),
-    ...errorResponses(
-      ...JSON_BODY_ERRORS,
-      'CALLER_NOT_PERMITTED',
-      'DATABASE_UNAVAILABLE',
-      ...COMMON_ERRORS,
-    ),
+    ...errorResponses(...ANSWERED_ERRORS),
   },
 } as const
 
@@ -80,11 +83,6 @@ export const introspectTokenSchema = {
   body: IntrospectTokenBody,
   response: {
     200: IntrospectionResponse,
-    ...errorResponses(
-      ...JSON_BODY_ERRORS,
-      'CALLER_NOT_PERMITTED',
-      'DATABASE_UNAVAILABLE',
-      ...COMMON_ERRORS,
-    ),
+    ...errorResponses(...ANSWERED_ERRORS),
   },
 } as const

@@ -46,16 +46,18 @@ const sessionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     },
   )
 
-  async function assertUserExists(id: string) {
-    if ((await findUserById(fastify.db, id)) === undefined) throw new UserNotFound()
+  /** The path's user id as stored (lower case); 404 USER_NOT_FOUND when no user has it. */
+  async function existingUserId(params: { id: string }): Promise<string> {
+    const userId = params.id.toLowerCase()
+    if ((await findUserById(fastify.db, userId)) === undefined) throw new UserNotFound()
+    return userId
   }
 
   fastify.get(
     '/users/:id/sessions',
     { schema: listUserSessionsSchema, config: manage },
     async (request, reply) => {
-      const userId = request.params.id.toLowerCase()
-      await assertUserExists(userId)
+      const userId = await existingUserId(request.params)
       reply.header('cache-control', 'no-store')
       return { sessions: (await sessions.list(userId)).map((session) => toSessionView(session)) }
     },
@@ -65,8 +67,7 @@ const sessionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/users/:id/sessions',
     { schema: endUserSessionsSchema, config: manage },
     async (request, reply) => {
-      const userId = request.params.id.toLowerCase()
-      await assertUserExists(userId)
+      const userId = await existingUserId(request.params)
       await sessions.end({ userId }, 'admin', request.log)
       return reply.code(204).send(null)
     },
@@ -76,8 +77,7 @@ const sessionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/users/:id/sessions/:sessionId',
     { schema: endUserSessionSchema, config: manage },
     async (request, reply) => {
-      const userId = request.params.id.toLowerCase()
-      await assertUserExists(userId)
+      const userId = await existingUserId(request.params)
       const sessionId = request.params.sessionId.toLowerCase()
       const ended = await sessions.end({ sessionId, userId }, 'admin', request.log)
       if (ended.length === 0) throw new SessionNotFound()
